@@ -1,0 +1,143 @@
+package org.eo2sar.app;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.eo2sar.core.Eo2SarException;
+import org.eo2sar.core.model.DeviceSpec;
+import org.eo2sar.core.model.OnnxGenerator;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code eo2sar translate}: one GeoTIFF in, one SAR-like GeoTIFF out on the same grid. */
+@Command(name = "translate", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Translate an optical GeoTIFF into a SAR-like GeoTIFF on the same pixel grid.")
+final class TranslateCommand implements Callable<Integer> {
+    @Option(names = {"-m", "--model"}, required = true, paramLabel = "MODEL", description = "ONNX generator with a model card.")
+    Path model;
+
+    @Option(names = {"-i", "--input"}, required = true, paramLabel = "IN", description = "Input GeoTIFF / BigTIFF / COG.")
+    Path input;
+
+    @Option(names = {"-o", "--output"}, required = true, paramLabel = "OUT",
+            description = "Output GeoTIFF (written to a temporary file, then renamed).")
+    Path output;
+
+    @Option(names = "--bands", paramLabel = "B,B,B",
+            description = "1-based input bands in the model's order, e.g. 3,2,1 (default: the first N).")
+    String bands;
+
+    @Option(names = "--device", paramLabel = "DEV", defaultValue = "cpu",
+            description = "cpu, cuda, cuda:N or auto (CUDA if usable, else CPU). Default: ${DEFAULT-VALUE}.")
+    String device;
+
+    @Option(names = "--cuda-option", paramLabel = "KEY=VALUE",
+            description = "ONNX Runtime CUDA provider option, repeatable, e.g. cudnn_conv_algo_search=HEURISTIC, gpu_mem_limit=4294967296.")
+    Map<String, String> cudaOptions = new LinkedHashMap<>();
+
+    @Option(names = "--tile", paramLabel = "PX", description = "Core tile size (default: the model card's).")
+    int tile;
+
+    @Option(names = "--margin", paramLabel = "PX", description = "Context margin around each tile (default: the model card's).")
+    Integer margin;
+
+    @Option(names = "--batch", paramLabel = "N", description = "Tiles per inference call (default: 1 on CPU, 4 on CUDA).")
+    int batch;
+
+    @Option(names = "--blend", description = "Feather-blend overlapping margins instead of cropping them.")
+    boolean blend;
+
+    @Option(names = "--output-type", paramLabel = "TYPE", defaultValue = "float32",
+            description = "float32 (model unit, e.g. dB; nodata NaN) or uint8 (scaled for display; nodata 0). Default: ${DEFAULT-VALUE}.")
+    String outputType;
+
+    @Option(names = "--aoi", paramLabel = "WKT|GEOJSON|@FILE",
+            description = "Only translate this polygon (WKT or GeoJSON, inline or @file); outside is nodata.")
+    String aoi;
+
+    @Option(names = "--aoi-crs", paramLabel = "CRS", description = "CRS of --aoi, e.g. EPSG:4326 (default: the raster's CRS).")
+    String aoiCrs;
+
+    @Option(names = "--threads", paramLabel = "N", description = "Tiles translated in parallel (default: one per CPU core).")
+    int threads;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        TranslateParams params = new TranslateParams(bands == null ? null : TranslateParams.parseBands(bands), tile,
+                margin == null ? -1 : margin, batch, blend, outputType, readAoi(aoi), aoiCrs, threads);
+        DeviceSpec dev = DeviceSpec.parse(device).withCudaOptions(cudaOptions);
+        var out = spec.commandLine().getOut();
+        ConsoleProgress progress = new ConsoleProgress(spec.commandLine().getErr(), System.console() != null);
+        CountDownLatch finished = new CountDownLatch(1);
+        // Ctrl-C: ask the core to stop between tile batches and let it remove its temporary file.
+        Thread hook = new Thread(() -> {
+            progress.cancel();
+            try {
+                finished.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "eo2sar-cancel");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try (OnnxGenerator generator = OnnxGenerator.open(model, dev)) {
+            out.println("model " + generator.card().name() + " " + generator.card().version() + " on " + generator.deviceDescription());
+            out.flush();
+            CoreBridge.Summary s = CoreBridge.translate(generator, input, output, params, progress);
+            progress.finish();
+            out.println("wrote " + s.output().toAbsolutePath());
+            out.printf(Locale.ROOT, "%d x %d px, %s, %d tiles run, %d skipped, %.1f s (%.1f s inference)%n",
+                    s.width(), s.height(), humanSize(s.output()), s.tilesRun(), s.tilesSkipped(),
+                    s.wallMillis() / 1000.0, s.inferenceMillis() / 1000.0);
+            out.flush();
+            return ExitCode.OK;
+        } finally {
+            progress.finish();
+            finished.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException e) {
+                // already shutting down: the hook is running
+            }
+        }
+    }
+
+    /** {@code @file} reads the polygon from a file (GeoJSON files are easier than quoting JSON on a shell). */
+    static String readAoi(String aoi) {
+        if (aoi == null || !aoi.startsWith("@")) {
+            return aoi;
+        }
+        Path f = Path.of(aoi.substring(1));
+        try {
+            return Files.readString(f, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new Eo2SarException(Eo2SarException.Kind.IO, "cannot read area of interest file " + f + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static String humanSize(Path p) {
+        try {
+            long n = Files.size(p);
+            if (n >= 1L << 30) {
+                return String.format(Locale.ROOT, "%.1f GiB", n / (double) (1L << 30));
+            }
+            if (n >= 1L << 20) {
+                return String.format(Locale.ROOT, "%.1f MiB", n / (double) (1L << 20));
+            }
+            return String.format(Locale.ROOT, "%.1f KiB", n / 1024.0);
+        } catch (IOException e) {
+            return "size unknown";
+        }
+    }
+}

@@ -1,0 +1,74 @@
+package org.eo2sar.core;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+import org.eo2sar.core.Eo2SarException.Kind;
+import org.eo2sar.core.model.OnnxGenerator;
+import org.eo2sar.core.pipeline.AreaOfInterest;
+import org.eo2sar.core.pipeline.OutputType;
+import org.eo2sar.core.pipeline.TranslatedImage;
+import org.eo2sar.core.pipeline.TranslationOptions;
+import org.eo2sar.core.pipeline.TranslationStats;
+import org.eo2sar.core.pipeline.Translator;
+import org.eo2sar.core.raster.GeoRaster;
+import org.eo2sar.core.raster.GeoTiffRasters;
+import org.eo2sar.core.raster.RasterInfo;
+import org.eo2sar.core.raster.WriteOptions;
+import org.locationtech.jts.geom.Geometry;
+
+/**
+ * GeoTIFF in, GeoTIFF out: opens the input lazily, translates it tile by tile and streams the
+ * result to a tiled Deflate GeoTIFF on exactly the input's grid (written to a temporary file and
+ * renamed, so a failure leaves no output). The command line and the OGC API server call this.
+ */
+public final class FileTranslation {
+    private FileTranslation() {
+    }
+
+    /**
+     * @throws Eo2SarException INVALID_INPUT (unreadable input), INVALID_ARGUMENT (options that do not
+     *                         fit the model or the raster), IO, CANCELLED; the output is then absent
+     */
+    public static TranslateResult run(OnnxGenerator generator, TranslateRequest request, Progress progress) {
+        return run(generator, request, progress, 0);
+    }
+
+    /**
+     * As {@link #run(OnnxGenerator, TranslateRequest, Progress)} with an explicit number of tile
+     * batches computed in parallel ({@code eo2sar translate --threads}); 0 = {@link Translator}'s default.
+     */
+    public static TranslateResult run(OnnxGenerator generator, TranslateRequest request, Progress progress, int workers) {
+        Objects.requireNonNull(generator, "generator");
+        long t0 = System.nanoTime();
+        Path in = request.input().toAbsolutePath().normalize();
+        Path out = request.output().toAbsolutePath().normalize();
+        if (in.equals(out) || (Files.exists(out) && Files.exists(in) && sameFile(in, out))) {
+            throw new Eo2SarException(Kind.INVALID_ARGUMENT, "output " + request.output() + " is the input file");
+        }
+        try (GeoRaster raster = GeoTiffRasters.open(request.input())) {
+            RasterInfo info = raster.info();
+            Geometry roi = request.aoi() == null ? null
+                    : AreaOfInterest.parse(request.aoi(), request.aoiCrs(), info.georef());
+            TranslationOptions options = new TranslationOptions(request.bands(), request.tileSize(), request.margin(),
+                    request.batchSize(), request.stitch(), request.outputType(), info.nodata(), roi);
+            WriteOptions write = request.outputType() == OutputType.UINT8
+                    ? WriteOptions.defaults().withNodata(0) : WriteOptions.defaults();
+            try (TranslatedImage image = new Translator(generator, workers).translate(raster.image(), options, progress)) {
+                GeoTiffRasters.write(image, info.georef(), request.output(), write);
+                TranslationStats s = image.stats();
+                return new TranslateResult(request.output(), info.width(), info.height(), s.tilesRun(),
+                        s.tilesSkipped(), Duration.ofNanos(System.nanoTime() - t0), Duration.ofNanos(s.inferenceNanos()));
+            }
+        }
+    }
+
+    private static boolean sameFile(Path a, Path b) {
+        try {
+            return Files.isSameFile(a, b);
+        } catch (java.io.IOException e) {
+            return false;
+        }
+    }
+}

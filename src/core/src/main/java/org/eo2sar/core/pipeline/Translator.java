@@ -1,0 +1,132 @@
+package org.eo2sar.core.pipeline;
+
+import java.awt.image.RenderedImage;
+import java.util.Arrays;
+import org.eo2sar.core.Eo2SarException;
+import org.eo2sar.core.Eo2SarException.Kind;
+import org.eo2sar.core.Progress;
+import org.eo2sar.core.model.ModelCard;
+import org.eo2sar.core.model.OnnxGenerator;
+import org.eo2sar.core.tiling.TilePlan;
+
+/**
+ * Turns an EO image into a lazy translated image with one generator. Validates options against
+ * the model card up front so bad arguments fail before any output exists.
+ */
+public final class Translator {
+    private final OnnxGenerator generator;
+    private final int workers;
+
+    /** Workers default to one per CPU core divided by the model's intra-op threads (2 on CUDA). */
+    public Translator(OnnxGenerator generator) {
+        this(generator, 0);
+    }
+
+    /** @param workers batches computed in parallel; 0 = default */
+    public Translator(OnnxGenerator generator, int workers) {
+        if (workers < 0) {
+            throw new Eo2SarException(Kind.INVALID_ARGUMENT, "workers must be >= 0, got " + workers);
+        }
+        this.generator = generator;
+        int cores = Runtime.getRuntime().availableProcessors();
+        int intra = generator.intraOpThreads() == 0 ? cores : generator.intraOpThreads();
+        this.workers = workers > 0 ? workers : generator.isCuda() ? 2 : Math.max(1, cores / intra);
+    }
+
+    public OnnxGenerator generator() {
+        return generator;
+    }
+
+    public int workers() {
+        return workers;
+    }
+
+    /**
+     * @throws Eo2SarException INVALID_ARGUMENT for band selections that do not match the card,
+     *                         tile/margin that break the model's multiple, or a bad batch size
+     */
+    public TranslatedImage translate(RenderedImage eo, TranslationOptions options, Progress progress) {
+        ModelCard card = generator.card();
+        int[] bands = bands(eo.getSampleModel().getNumBands(), options.bands(), card);
+        int tile = options.tileSize() > 0 ? options.tileSize() : card.tileSize();
+        int margin = options.margin() > 0 ? options.margin() : card.tileMargin();
+        if (options.tileSize() < 0 || options.margin() < 0) {
+            throw new Eo2SarException(Kind.INVALID_ARGUMENT, "tile size and margin must be >= 0 (0 = model default), got "
+                    + options.tileSize() + " and " + options.margin());
+        }
+        TilePlan plan = TilePlan.of(eo.getWidth(), eo.getHeight(), tile, margin, card.tileMultiple());
+        int batch = batchSize(options.batchSize());
+        checkFixedSize(plan);
+        RoiMask roi = null;
+        if (options.roi() != null) {
+            if (options.roi().isEmpty() || options.roi().getDimension() != 2) {
+                throw new Eo2SarException(Kind.INVALID_ARGUMENT, "area of interest must be a non-empty polygon, got "
+                        + options.roi().getGeometryType());
+            }
+            if (!options.roi().intersects(options.roi().getFactory().toGeometry(
+                    new org.locationtech.jts.geom.Envelope(0, eo.getWidth(), 0, eo.getHeight())))) {
+                throw new Eo2SarException(Kind.INVALID_ARGUMENT, "area of interest " + options.roi().getEnvelopeInternal()
+                        + " (pixels) does not overlap the " + eo.getWidth() + "x" + eo.getHeight() + " raster");
+            }
+            roi = new RoiMask(options.roi());
+        }
+        TileEngine engine = new TileEngine(eo, plan, generator, bands, options.inputNodata(), options.stitch(), batch);
+        return new TranslatedImage(eo, plan, engine, options.stitch(), options.outputType(), roi, batch, workers, progress);
+    }
+
+    private int batchSize(int requested) {
+        if (requested < 0) {
+            throw new Eo2SarException(Kind.INVALID_ARGUMENT, "batch size must be >= 0 (0 = default), got " + requested);
+        }
+        int fixed = generator.fixedBatch();
+        if (fixed > 0) {
+            if (requested > 0 && requested != fixed) {
+                throw new Eo2SarException(Kind.INVALID_ARGUMENT, "model " + generator.path().getFileName()
+                        + " has a fixed batch size of " + fixed + ", got --batch " + requested);
+            }
+            return fixed;
+        }
+        return requested > 0 ? requested : generator.isCuda() ? 4 : 1;
+    }
+
+    private void checkFixedSize(TilePlan plan) {
+        int fh = generator.fixedHeight();
+        int fw = generator.fixedWidth();
+        int ws = plan.windowSize();
+        if ((fh > 0 && fh != ws) || (fw > 0 && fw != ws)) {
+            throw new Eo2SarException(Kind.INVALID_ARGUMENT, "model " + generator.path().getFileName() + " takes "
+                    + fh + "x" + fw + " inputs but tile " + plan.tileSize() + " + 2x margin " + plan.margin() + " = " + ws);
+        }
+    }
+
+    static int[] bands(int available, int[] requested, ModelCard card) {
+        int need = card.inputBands().size();
+        int[] bands;
+        if (requested == null) {
+            if (available < need) {
+                throw new Eo2SarException(Kind.INVALID_ARGUMENT, "the model needs " + need + " input bands "
+                        + card.inputBands() + " but the input has only " + available);
+            }
+            bands = new int[need];
+            for (int i = 0; i < need; i++) {
+                bands[i] = i;
+            }
+            return bands;
+        }
+        if (requested.length != need) {
+            throw new Eo2SarException(Kind.INVALID_ARGUMENT, "the model needs " + need + " input bands "
+                    + card.inputBands() + " but " + requested.length + " were selected " + Arrays.toString(oneBased(requested)));
+        }
+        for (int b : requested) {
+            if (b < 0 || b >= available) {
+                throw new Eo2SarException(Kind.INVALID_ARGUMENT, "band " + (b + 1) + " does not exist; the input has "
+                        + available + " band" + (available == 1 ? "" : "s") + " (bands are numbered from 1)");
+            }
+        }
+        return requested.clone();
+    }
+
+    private static int[] oneBased(int[] b) {
+        return Arrays.stream(b).map(i -> i + 1).toArray();
+    }
+}

@@ -1,0 +1,60 @@
+package org.eo2sar.geoserver;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.eo2sar.core.raster.GeoRaster;
+import org.geoserver.platform.GeoServerResourceLoader;
+import org.geoserver.wps.jts.SpringBeanProcessFactory;
+import org.geotools.coverage.grid.GridCoverage2D;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.context.support.GenericXmlApplicationContext;
+
+/**
+ * Our applicationContext.xml in a real Spring context, with GeoServer's {@code resourceLoader}
+ * bean pointing at a data directory that holds {@code eo2sar/models/*.onnx}.
+ */
+class SpringContextTest {
+    @TempDir
+    Path dataDir;
+
+    @Test
+    void wiresTheProcessesAndClosesSessionsWithTheContext() throws Exception {
+        Fixtures.modelsDir(Files.createDirectories(dataDir.resolve("eo2sar")));
+        ModelRegistry registry;
+        TranslateProcess translate;
+        try (GeoRaster raster = Fixtures.open("RGB.byte.tif")) {
+            GridCoverage2D eo = Fixtures.coverage(raster);
+            GenericXmlApplicationContext context = new GenericXmlApplicationContext();
+            context.getBeanFactory().registerSingleton("resourceLoader", new GeoServerResourceLoader(dataDir.toFile()));
+            context.load("classpath:applicationContext.xml");
+            context.refresh();
+            try {
+                registry = context.getBean(ModelRegistry.class);
+                assertEquals(dataDir.resolve("eo2sar/models"), registry.settings().modelsDir());
+                assertEquals(2, context.getBeansOfType(Eo2SarProcess.class).size());
+                context.getBean(SpringBeanProcessFactory.class);
+                translate = context.getBean(TranslateProcess.class);
+                assertTrue(context.getBean(ModelsProcess.class).execute().contains(Fixtures.INSTANCE_NORM));
+                GridCoverage2D out = translate.execute(eo, Fixtures.TILE_INVARIANT, null, null, null, null, true,
+                        null, null, null);
+                assertSame(eo.getGridGeometry(), out.getGridGeometry());
+                // listing opened both models on the CPU; the translation reused the shared session
+                assertEquals(2, registry.openSessions());
+                assertFalse(registry.isClosed());
+            } finally {
+                context.close();
+            }
+            assertTrue(registry.isClosed());
+            assertEquals(0, registry.openSessions());
+            assertThrows(IllegalStateException.class, () -> translate.execute(eo, Fixtures.TILE_INVARIANT, null, null,
+                    null, null, null, null, null, null));
+        }
+    }
+}

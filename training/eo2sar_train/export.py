@@ -1,0 +1,179 @@
+"""Export the EO->SAR generator G to ONNX with the model card embedded (DESIGN §6).
+
+``eo2sar-export CHECKPOINT -o model.onnx [--fp16]``: dynamic batch/height/width, opset >= 17,
+``metadata_props`` = model card, and a parity check against PyTorch in onnxruntime.
+"""
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any, Sequence
+
+import numpy as np
+import onnx
+import torch
+from torch import nn
+
+from .modelcard import ModelCard
+from .models import GeneratorConfig, build_generator, receptive_radius
+
+log = logging.getLogger(__name__)
+DEFAULT_OPSET = 18
+PARITY_SHAPES: tuple[tuple[int, int, int], ...] = ((1, 64, 64), (2, 100, 132))
+
+
+class _Fp16Wrapper(nn.Module):
+    """Runs G in float16 but keeps float32 input/output, so consumers need not change."""
+
+    def __init__(self, g: nn.Module) -> None:
+        super().__init__()
+        self.g = g.half()
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.g(x.half()).float()
+
+
+def margin_for(g: nn.Module, in_ch: int, multiple: int = 4) -> int:
+    """Smallest multiple of ``multiple`` that covers G's receptive-field radius."""
+    r = receptive_radius(g, in_ch)
+    return -(-r // multiple) * multiple
+
+
+def export_onnx(g: nn.Module, card: ModelCard, path: str | Path, in_ch: int,
+                opset: int = DEFAULT_OPSET, fp16: bool = False) -> Path:
+    """Write G (eval mode, CPU) to ``path`` atomically; returns the path."""
+    if opset < 17:
+        raise ValueError(f"opset {opset} < 17 is not supported")
+    path = Path(path)
+    g = g.eval().cpu().float()
+    module: nn.Module = (_Fp16Wrapper(_copy(g)) if fp16 else g).eval()
+    sample = torch.zeros(1, in_ch, 64, 64)
+    axes = {0: "batch", 2: "height", 3: "width"}
+    with torch.no_grad():
+        program = torch.onnx.export(module, (sample,), None, dynamo=True, opset_version=opset,
+                                    input_names=["input"], output_names=["output"],
+                                    dynamic_axes={"input": axes, "output": axes}, verbose=False)
+    proto = program.model_proto
+    # The exporter names the output's size "4*(((height - 1)//4)) + 4"; inputs are multiples of
+    # tile.multiple, so the output has exactly the input's size: say so.
+    for dim, name in zip(proto.graph.output[0].type.tensor_type.shape.dim, ["batch", None, "height", "width"]):
+        if name is not None:
+            dim.dim_param = name
+    onnx.helper.set_model_props(proto, card.to_metadata())
+    proto.producer_name = "eo2sar-train"
+    proto.doc_string = card.description
+    onnx.checker.check_model(proto)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    try:
+        onnx.save_model(proto, tmp)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def _copy(g: nn.Module) -> nn.Module:
+    import copy
+    return copy.deepcopy(g)
+
+
+def parity_check(g: nn.Module, onnx_path: str | Path, in_ch: int,
+                 shapes: Sequence[tuple[int, int, int]] = PARITY_SHAPES, seed: int = 0) -> float:
+    """Max |PyTorch - onnxruntime| over random inputs in [-1, 1] of the given (batch, h, w)."""
+    import onnxruntime as ort
+
+    session = ort.InferenceSession(str(onnx_path), providers=["CPUExecutionProvider"])
+    name = session.get_inputs()[0].name
+    gen = torch.Generator().manual_seed(seed)
+    g = g.eval().cpu().float()
+    worst = 0.0
+    for b, h, w in shapes:
+        x = torch.rand(b, in_ch, h, w, generator=gen) * 2 - 1
+        with torch.no_grad():
+            expected = g(x).numpy()
+        got = session.run(None, {name: x.numpy()})[0]
+        if got.shape != expected.shape:
+            raise AssertionError(f"onnx output shape {got.shape} != torch {expected.shape}")
+        worst = max(worst, float(np.abs(got.astype(np.float32) - expected).max()))
+    return worst
+
+
+def load_generator(checkpoint: str | Path) -> tuple[nn.Module, dict[str, Any]]:
+    """Rebuild G from a trainer checkpoint (its ``generator`` entry + ``G`` weights)."""
+    ckpt = torch.load(checkpoint, map_location="cpu", weights_only=False)
+    if "G" not in ckpt or "generator" not in ckpt:
+        raise ValueError(f"{checkpoint}: not an eo2sar-train checkpoint (no 'G'/'generator' entries)")
+    spec = ckpt["generator"]
+    g = build_generator(GeneratorConfig(**spec["config"]), spec["in_ch"], spec["out_ch"])
+    g.load_state_dict(_strip_prefixes(ckpt["G"]))
+    return g.eval(), ckpt
+
+
+def _strip_prefixes(state: dict[str, torch.Tensor]) -> dict[str, torch.Tensor]:
+    # DDP ("module.") and torch.compile ("_orig_mod.") wrap parameter names.
+    out = {}
+    for k, v in state.items():
+        for p in ("module.", "_orig_mod."):
+            while k.startswith(p):
+                k = k[len(p):]
+        out[k] = v
+    return out
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="eo2sar-export", description="Export generator G of a checkpoint to ONNX with its model card.")
+    ap.add_argument("checkpoint", type=Path)
+    ap.add_argument("-o", "--output", type=Path, required=True)
+    ap.add_argument("--opset", type=int, default=DEFAULT_OPSET)
+    ap.add_argument("--fp16", action="store_true", help="also write <output>-fp16.onnx (float16 weights and compute)")
+    ap.add_argument("--name"), ap.add_argument("--version"), ap.add_argument("--description")
+    ap.add_argument("--tile-size", type=int)
+    ap.add_argument("--margin", type=int, help="context margin in px (default: receptive field radius, rounded up)")
+    ap.add_argument("--no-check", action="store_true", help="skip the onnxruntime parity check")
+    args = ap.parse_args(argv)
+    try:
+        g, ckpt = load_generator(args.checkpoint)
+        spec = ckpt["generator"]
+        fields = dict(ckpt.get("card") or {})
+        if not fields:
+            raise ValueError(f"{args.checkpoint}: checkpoint has no model card fields ('card')")
+        for key in ("name", "version", "description"):
+            if getattr(args, key):
+                fields[key] = getattr(args, key)
+        if args.tile_size:
+            fields["tile_size"] = args.tile_size
+        multiple = int(getattr(g, "multiple", 4))
+        fields["tile_multiple"] = multiple
+        fields["tile_margin"] = args.margin if args.margin is not None else margin_for(g, spec["in_ch"], multiple)
+        fields["tile_invariant"] = spec["config"].get("norm") == "tile-invariant" and spec["config"].get("kind", "resnet") == "resnet"
+        card = ModelCard(**fields)
+        outputs = [(args.output, False)]
+        if args.fp16:
+            outputs.append((args.output.with_name(args.output.stem + "-fp16.onnx"), True))
+        for path, half in outputs:
+            export_onnx(g, card, path, spec["in_ch"], args.opset, fp16=half)
+            print(f"wrote {path} ({path.stat().st_size / 1e6:.1f} MB, margin {card.tile_margin} px, "
+                  f"tile_invariant {card.tile_invariant})")
+            if not args.no_check:
+                try:
+                    err = parity_check(g, path, spec["in_ch"])
+                    print(f"parity {path.name}: max abs error vs PyTorch = {err:.3g}")
+                except Exception as e:  # fp16 kernels may be missing on the CPU provider
+                    if not half:
+                        raise
+                    print(f"parity {path.name}: not checked on CPU ({str(e).splitlines()[0]})")
+    except (ValueError, FileNotFoundError) as e:
+        print(f"eo2sar-export: error: {e}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

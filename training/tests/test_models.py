@@ -1,0 +1,83 @@
+"""Generator/discriminator shapes, init, features(n) and frozen-statistics normalisation."""
+from __future__ import annotations
+
+import pytest
+import torch
+from torch import nn
+
+from eo2sar_train.models import (FrozenStatNorm, GeneratorConfig, ResnetGenerator, build_discriminator,
+                                 build_generator, init_weights, receptive_radius)
+
+
+@pytest.mark.parametrize("norm", ["instance", "tile-invariant"])
+@pytest.mark.parametrize("upsample", ["transpose", "resize-conv"])
+def test_resnet_generator_keeps_size_and_range(norm: str, upsample: str) -> None:
+    g = build_generator(GeneratorConfig(ngf=8, n_blocks=2, norm=norm, upsample=upsample), 3, 1)
+    y = g(torch.randn(2, 3, 48, 60))
+    assert y.shape == (2, 1, 48, 60)
+    assert y.abs().max() <= 1.0
+
+
+def test_resnet_uses_reflect_padding() -> None:
+    g = ResnetGenerator(3, 1, ngf=8, n_blocks=1)
+    convs = [m for m in g.modules() if isinstance(m, nn.Conv2d)]
+    assert convs and all(m.padding_mode == "reflect" for m in convs)
+
+
+def test_unet_and_patchgan_shapes() -> None:
+    u = build_generator(GeneratorConfig(kind="unet", ngf=4, unet_depth=5), 3, 1)
+    assert u(torch.randn(1, 3, 64, 64)).shape == (1, 1, 64, 64)
+    d = build_discriminator(1, ndf=8)
+    # the 70x70 PatchGAN maps a 256x256 image to a 30x30 grid of patch scores
+    assert d(torch.randn(1, 1, 256, 256)).shape == (1, 1, 30, 30)
+
+
+def test_init_is_normal_0_002() -> None:
+    torch.manual_seed(0)
+    g = build_generator(GeneratorConfig(ngf=32, n_blocks=3), 3, 1)
+    w = torch.cat([m.weight.detach().flatten() for m in g.modules() if isinstance(m, (nn.Conv2d, nn.ConvTranspose2d))])
+    assert abs(float(w.mean())) < 1e-3
+    assert float(w.std()) == pytest.approx(0.02, rel=0.02)
+    norms = [m for m in g.modules() if isinstance(m, nn.InstanceNorm2d)]
+    assert all(float(m.bias.abs().max()) == 0 for m in norms)
+
+
+def test_features_n3_is_quarter_resolution() -> None:
+    g = ResnetGenerator(3, 1, ngf=8, n_blocks=2)
+    x = torch.randn(2, 3, 64, 80)
+    assert g.features(x, 1).shape == (2, 8, 64, 80)      # 7x7 stem
+    assert g.features(x, 2).shape == (2, 16, 32, 40)     # first downsampling
+    assert g.features(x, 3).shape == (2, 32, 16, 20)     # second downsampling: 1/4
+    g.eval()
+    with torch.no_grad():
+        assert torch.equal(g.features(x, len(g.blocks)), g(x))
+    with pytest.raises(ValueError, match="features n=0"):
+        g.features(x, 0)
+
+
+def test_frozen_stat_norm_tracks_statistics_then_freezes_them() -> None:
+    n = FrozenStatNorm(2, momentum=0.5)
+    x = torch.randn(4, 2, 8, 8) * 3 + 5
+    y = n(x)  # training: per-image statistics
+    assert y.mean(dim=(2, 3)).abs().max() < 1e-4
+    assert float(n.running_mean.mean()) == pytest.approx(2.5, abs=0.3)   # halfway from 0 to ~5
+    n.eval()
+    expected = (x - n.running_mean.view(1, -1, 1, 1)) / torch.sqrt(n.running_var.view(1, -1, 1, 1) + n.eps)
+    assert torch.allclose(n(x), expected, atol=1e-5)
+
+
+def test_tile_invariant_generator_is_translation_equivariant_in_eval() -> None:
+    g = build_generator(GeneratorConfig(ngf=8, n_blocks=2, norm="tile-invariant"), 3, 1).eval()
+    r = 28  # receptive_radius of this topology (test below)
+    x = torch.randn(1, 3, 128, 128)
+    with torch.no_grad():
+        whole = g(x)
+        crop = g(x[:, :, 32:96, 32:96])  # offset a multiple of 4 keeps the stride phase
+    inner = slice(r, 64 - r)
+    assert torch.allclose(crop[:, :, inner, inner], whole[:, :, 32:96, 32:96][:, :, inner, inner], atol=1e-5)
+
+
+def test_receptive_radius_of_tiny_and_reference_generators() -> None:
+    assert receptive_radius(ResnetGenerator(3, 1, ngf=4, n_blocks=2), 3) == 28
+    # each residual block adds two 3x3 convs at stride 4: 8 px
+    assert receptive_radius(ResnetGenerator(3, 1, ngf=2, n_blocks=4), 3) == 28 + 2 * 8
