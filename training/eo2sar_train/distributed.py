@@ -62,7 +62,19 @@ def wrap(module: nn.Module, info: DistInfo, device: torch.device) -> nn.Module:
     if not info.enabled or not any(p.requires_grad for p in module.parameters()):
         return module
     ids = [device.index] if device.type == "cuda" else None
-    return DistributedDataParallel(module, device_ids=ids)
+    # Running statistics (tile-invariant norm) are averaged over ranks by average_buffers()
+    # rather than overwritten by rank 0's at every forward.
+    return DistributedDataParallel(module, device_ids=ids, broadcast_buffers=False)
+
+
+def average_buffers(module: nn.Module, info: DistInfo) -> None:
+    """Average floating-point buffers (running mean/var) over all ranks, in place."""
+    if not info.enabled:
+        return
+    for buf in unwrap(module).buffers():
+        if buf.is_floating_point():
+            dist.all_reduce(buf, op=dist.ReduceOp.SUM)
+            buf.div_(info.world_size)
 
 
 def unwrap(module: nn.Module) -> nn.Module:

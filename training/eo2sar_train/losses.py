@@ -7,6 +7,8 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from .distributed import unwrap
+
 
 def lsgan_loss(pred: torch.Tensor, real: bool) -> torch.Tensor:
     """Least-squares GAN loss: mean((D(.) - 1)^2) for real targets, mean(D(.)^2) for fake ones."""
@@ -20,8 +22,7 @@ def l1(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
 
 
 def _features(g: nn.Module, x: torch.Tensor, n: int) -> torch.Tensor:
-    g = getattr(g, "module", g)          # DDP wrapper
-    g = getattr(g, "_orig_mod", g)       # torch.compile wrapper
+    g = unwrap(g)  # DDP / torch.compile wrappers: features() lives on the plain generator
     if not hasattr(g, "features"):
         raise ValueError(f"pair loss needs a generator with features(x, n); {type(g).__name__} has none")
     return g.features(x, n)

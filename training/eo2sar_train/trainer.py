@@ -230,6 +230,8 @@ class Trainer:
 
     def save(self, path: Path) -> None:
         """Rank 0 writes atomically (temp file + rename); every rank waits for it."""
+        for net in self.nets.values():
+            ddp.average_buffers(net, self.info)  # every rank then holds the same running statistics
         if self.info.is_main:
             path.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)

@@ -11,7 +11,18 @@ import yaml
 from eo2sar_train.config import TrainConfig, load_config
 from eo2sar_train.trainer import Trainer, main
 
-from conftest import TINY_CONFIG
+TINY_CONFIG = Path(__file__).resolve().parents[1] / "configs" / "tiny-cpu.yaml"
+
+
+def tiny_config(tmp: Path, method: str = "pairloss", *extra: str) -> TrainConfig:
+    """The CPU smoke config on 4 synthetic 32 px scenes, 2 steps."""
+    return load_config(TINY_CONFIG, [f"method={method}", f"out_dir={tmp}", "progress=false",
+                                     "data.num_samples=4", "data.chip_size=32", "optim.max_steps=2", *extra])
+
+
+@pytest.fixture
+def tiny(tmp_path: Path):
+    return lambda method="pairloss", *extra: tiny_config(tmp_path / method, method, *extra)
 
 
 @pytest.mark.parametrize("method", ["cyclegan", "pix2pix", "pairloss"])

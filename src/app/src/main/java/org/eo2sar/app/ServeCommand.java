@@ -85,7 +85,12 @@ final class ServeCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new Eo2SarException(Eo2SarException.Kind.INVALID_ARGUMENT, e.getMessage(), e);
         }
-        OgcApiServer server = OgcApiServer.start(config);
+        OgcApiServer server;
+        try {
+            server = OgcApiServer.start(config);
+        } catch (IOException e) {
+            throw new Eo2SarException(Eo2SarException.Kind.IO, "cannot listen on " + bind + ":" + port + ": " + e.getMessage(), e);
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.close();

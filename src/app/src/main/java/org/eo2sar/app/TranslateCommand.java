@@ -74,7 +74,7 @@ final class TranslateCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Override
-    public Integer call() {
+    public Integer call() throws IOException {
         TranslateParams params = new TranslateParams(bands == null ? null : TranslateParams.parseBands(bands), tile,
                 margin == null ? -1 : margin, batch, blend, outputType, readAoi(aoi), aoiCrs, threads);
         DeviceSpec dev = DeviceSpec.parse(device).withCudaOptions(cudaOptions);
@@ -94,7 +94,20 @@ final class TranslateCommand implements Callable<Integer> {
         try (OnnxGenerator generator = OnnxGenerator.open(model, dev)) {
             out.println("model " + generator.card().name() + " " + generator.card().version() + " on " + generator.deviceDescription());
             out.flush();
-            CoreBridge.Summary s = CoreBridge.translate(generator, input, output, params, progress);
+            Path createdDir = createParent(output);
+            CoreBridge.Summary s;
+            try {
+                s = CoreBridge.translate(generator, input, output, params, progress);
+            } catch (RuntimeException e) {
+                if (createdDir != null) {
+                    try {
+                        Files.deleteIfExists(createdDir); // succeeds only if still empty: we leave nothing behind
+                    } catch (IOException notEmpty) {
+                        e.addSuppressed(notEmpty);
+                    }
+                }
+                throw e;
+            }
             progress.finish();
             out.println("wrote " + s.output().toAbsolutePath());
             out.printf(Locale.ROOT, "%d x %d px, %s, %d tiles run, %d skipped, %.1f s (%.1f s inference)%n",
@@ -111,6 +124,15 @@ final class TranslateCommand implements Callable<Integer> {
                 // already shutting down: the hook is running
             }
         }
+    }
+
+    /** Creates a missing output folder (one level, as {@code out/x.tif} needs); returns it, or null if it existed. */
+    private static Path createParent(Path output) throws IOException {
+        Path dir = output.toAbsolutePath().getParent();
+        if (dir == null || Files.isDirectory(dir) || dir.getParent() == null || !Files.isDirectory(dir.getParent())) {
+            return null;
+        }
+        return Files.createDirectory(dir);
     }
 
     /** {@code @file} reads the polygon from a file (GeoJSON files are easier than quoting JSON on a shell). */

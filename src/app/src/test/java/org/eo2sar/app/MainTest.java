@@ -39,7 +39,7 @@ class MainTest {
 
     @Test
     void translatesRgbByteOntoTheSameGrid() {
-        Path out = tmp.resolve("sar.tif");
+        Path out = tmp.resolve("out/sar.tif"); // a missing output folder is created, as the README's command needs
         Run r = run("translate", "--model", MODEL, "--input", RGB, "--output", out.toString(), "--bands", "1,2,3", "--threads", "2");
         assertEquals(ExitCode.OK, r.code(), r.err());
         assertTrue(r.out().contains("wrote " + out.toAbsolutePath()), r.out());

@@ -4,7 +4,7 @@ import java.awt.Color;
 
 /**
  * Stand-in: GeoTools 34.x {@code org.geotools.coverage.Category} (gt-coverage), only the
- * single-value constructor (e.g. a NaN "no data" category).
+ * single-value constructors (e.g. a NaN or 0 "no data" category).
  */
 public class Category {
     private final String name;
@@ -15,6 +15,10 @@ public class Category {
         this.name = String.valueOf(name);
         this.color = color;
         this.sample = sample;
+    }
+
+    public Category(CharSequence name, Color color, int sample) {
+        this(name, color, (double) sample);
     }
 
     /** Stand-in accessor (the real class exposes the range instead). */

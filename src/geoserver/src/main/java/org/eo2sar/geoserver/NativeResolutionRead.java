@@ -23,15 +23,25 @@ final class NativeResolutionRead {
     private NativeResolutionRead() {
     }
 
-    /** {@code read} grown by {@code margin} pixels on each side, same resolution, origin and CRS. */
-    static GridGeometry2D withMargin(GridGeometry2D read, int margin) {
-        if (margin <= 0) {
+    /**
+     * {@code read} grown by {@code margin} pixels on each side and then out to multiples of
+     * {@code multiple} (the model's {@code eo2sar.tile.multiple}), same resolution and CRS. The
+     * snapping matters: a generator with stride-2 downsamplings gives different results for inputs
+     * shifted by a non-multiple of its total stride, so every map tile must start on the same phase
+     * of the native grid to agree with its neighbours and with a whole-raster translation.
+     */
+    static GridGeometry2D withMargin(GridGeometry2D read, int margin, int multiple) {
+        int m = Math.max(1, multiple);
+        Rectangle r = read.getGridRange2D();
+        int x0 = Math.floorDiv(r.x - margin, m) * m;
+        int y0 = Math.floorDiv(r.y - margin, m) * m;
+        int x1 = -Math.floorDiv(-(r.x + r.width + margin), m) * m;
+        int y1 = -Math.floorDiv(-(r.y + r.height + margin), m) * m;
+        if (x0 == r.x && y0 == r.y && x1 == r.x + r.width && y1 == r.y + r.height) {
             return read;
         }
-        Rectangle r = read.getGridRange2D();
-        GridEnvelope2D grown = new GridEnvelope2D(r.x - margin, r.y - margin, r.width + 2 * margin, r.height + 2 * margin);
-        return new GridGeometry2D(grown, PixelInCell.CELL_CORNER, read.getGridToCRS2D(PixelOrientation.UPPER_LEFT),
-                read.getCoordinateReferenceSystem(), null);
+        return new GridGeometry2D(new GridEnvelope2D(x0, y0, x1 - x0, y1 - y0), PixelInCell.CELL_CORNER,
+                read.getGridToCRS2D(PixelOrientation.UPPER_LEFT), read.getCoordinateReferenceSystem(), null);
     }
 
     /** Side of a pixel in CRS units (square root of the affine determinant); NaN when not affine. */

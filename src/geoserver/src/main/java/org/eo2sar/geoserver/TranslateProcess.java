@@ -95,6 +95,7 @@ public class TranslateProcess implements Eo2SarProcess {
         }
     }
 
+    @SuppressWarnings("try") // the permit is held for the duration of the block
     private GridCoverage2D translate(GridCoverage2D eo, String model, String bands, String device, Integer tile,
                                      Integer margin, Boolean blend, String outputType, Geometry roi,
                                      ProgressListener listener) {
@@ -127,8 +128,8 @@ public class TranslateProcess implements Eo2SarProcess {
              TranslatedImage translated = new Translator(generator).translate(image, options, progress)) {
             data = translated.getData();
             colorModel = translated.getColorModel();
-            if (progress.isCancelled()) {
-                throw new Eo2SarException(Kind.CANCELLED, "cancelled");
+            if (progress.isCancelled()) { // cancelled after the last batch: still no output
+                throw new Eo2SarException(Kind.CANCELLED, "translation cancelled");
             }
             LOG.log(System.Logger.Level.DEBUG, () -> "eo2sar:Translate " + model + ": " + translated.stats());
         }
@@ -159,12 +160,13 @@ public class TranslateProcess implements Eo2SarProcess {
 
     /** One sample dimension per model output band, named after it, with the output type's nodata. */
     static GridSampleDimension[] sampleDimensions(List<String> outputBands, OutputType type) {
-        double nodata = type == OutputType.FLOAT32 ? Double.NaN : 0;
         GridSampleDimension[] dims = new GridSampleDimension[outputBands.size()];
         for (int i = 0; i < dims.length; i++) {
+            Category nodata = type == OutputType.FLOAT32
+                    ? new Category("no data", TRANSPARENT, Double.NaN)
+                    : new Category("no data", TRANSPARENT, 0); // integer category for the byte band
             // GeoTools has no decibel Unit; the unit is in the coverage name and the model listing
-            dims[i] = new GridSampleDimension(outputBands.get(i),
-                    new Category[] {new Category("no data", TRANSPARENT, nodata)}, null);
+            dims[i] = new GridSampleDimension(outputBands.get(i), new Category[] {nodata}, null);
         }
         return dims;
     }
@@ -172,7 +174,8 @@ public class TranslateProcess implements Eo2SarProcess {
     /**
      * Rendering transformation: the grid to read for a map request. GeoTools hands us the request's
      * grid capped at native resolution; we grow it by the model margin (request's value, else the
-     * card's) so edge tiles get context, and remember its pixel size for {@link #customizeReadParams}.
+     * card's) so edge tiles get context, snap it to the model's tile multiple so all tiles share one
+     * stride phase, and remember its pixel size for {@link #customizeReadParams}.
      */
     public GridGeometry invertGridGeometry(
             @DescribeParameter(name = "model", description = "Model name") String model,
@@ -184,13 +187,14 @@ public class TranslateProcess implements Eo2SarProcess {
             return targetGridGeometry;
         }
         try {
+            ModelCard card = registry.generator(model, device(device)).card();
             int m = Arguments.sizeOrDefault(margin, "margin");
             if (m == 0) {
-                m = registry.generator(model, device(device)).card().tileMargin();
+                m = card.tileMargin();
             }
             VIEW.set(new View(NativeResolutionRead.pixelSize(read.getGridToCRS2D(PixelOrientation.UPPER_LEFT)),
                     read.getCoordinateReferenceSystem()));
-            return NativeResolutionRead.withMargin(read, m);
+            return NativeResolutionRead.withMargin(read, m, card.tileMultiple());
         } catch (Eo2SarException e) {
             throw new ProcessException("eo2sar:Translate: " + e.getMessage(), e);
         }

@@ -70,6 +70,17 @@ class RenderingTransformationTest {
     }
 
     @Test
+    void theReadIsSnappedToTheModelsTileMultiple() throws Exception {
+        GridGeometry2D read = (GridGeometry2D) process.invertGridGeometry(Fixtures.TILE_INVARIANT, null, null,
+                new Query(), nativeWindow(301, 250, 10, 10));
+        // 301-32 = 269 → 268; 301+10+32 = 343 → 344; 250-32 = 218 → 216; 250+10+32 = 292
+        assertEquals(new Rectangle(268, 216, 76, 76), read.getGridRange2D());
+        GridGeometry2D aligned = nativeWindow(0, 0, 8, 8);
+        assertSame(aligned, NativeResolutionRead.withMargin(aligned, 0, 4));
+        assertEquals(new Rectangle(-3, -3, 14, 14), NativeResolutionRead.withMargin(aligned, 3, 1).getGridRange2D());
+    }
+
+    @Test
     void unknownModelIsAProcessException() throws Exception {
         GridGeometry2D view = nativeWindow(0, 0, 10, 10);
         ProcessException e = assertThrows(ProcessException.class,

@@ -181,6 +181,8 @@ public final class JobManager implements AutoCloseable {
             fail(job, "internal error: " + t, 500);
         } finally {
             job.complete();
+            LOG.log(System.Logger.Level.INFO, "job " + job.id() + " (" + job.processId() + ") " + job.status().code()
+                    + (job.status() == Job.Status.FAILED ? ": " + job.message() : ""));
         }
     }
 

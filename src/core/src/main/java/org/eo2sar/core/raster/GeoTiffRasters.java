@@ -318,20 +318,14 @@ public final class GeoTiffRasters {
         return new Eo2SarException(Kind.INVALID_INPUT, file + " " + problem, cause);
     }
 
-    /** The deepest useful message of a cause chain, on one line. */
+    /** The message of the deepest cause that has one (usually the most specific), on one line. */
     static String oneLine(Throwable t) {
         String msg = null;
-        for (Throwable c = t; c != null; c = c.getCause()) {
+        for (Throwable c = t; c != null && c.getCause() != c; c = c.getCause()) {
             if (c.getMessage() != null && !c.getMessage().isBlank()) {
                 msg = c.getMessage();
-                if (!(c.getCause() instanceof Exception)) {
-                    break;
-                }
             }
         }
-        if (msg == null) {
-            msg = t.getClass().getSimpleName();
-        }
-        return msg.replaceAll("\\s+", " ").trim();
+        return msg == null ? t.getClass().getSimpleName() : msg.replaceAll("\\s+", " ").trim();
     }
 }

@@ -137,17 +137,15 @@ public record Georeferencing(AffineTransform gridToCrs, String crsWkt, OptionalI
     }
 
     /**
-     * WKT 1 (GDAL's "common units" flavour) when the CRS can be written losslessly that way, since
-     * GeoTools and older GIS tools parse it; WKT 2 otherwise.
+     * WKT 1 (GDAL's "common units" flavour), which GeoTools and older GIS tools parse; WKT 2 when WKT 1
+     * cannot be produced. SIS's warnings about non-standard parameter names are accepted: GDAL writes
+     * the same names.
      */
     static String wkt(CoordinateReferenceSystem crs) {
         try {
             var format = new WKTFormat();
             format.setConvention(Convention.WKT1_COMMON_UNITS);
-            String text = format.format(crs);
-            if (format.getWarnings() == null) {
-                return text;
-            }
+            return format.format(crs);
         } catch (RuntimeException e) {
             // fall through to WKT 2
         }

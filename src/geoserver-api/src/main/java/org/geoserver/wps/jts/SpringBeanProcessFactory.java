@@ -10,8 +10,7 @@ public class SpringBeanProcessFactory {
     private final String namespace;
     private final Class<?> markerInterface;
 
-    @SuppressWarnings("rawtypes")
-    public SpringBeanProcessFactory(String title, String namespace, Class markerInterface) {
+    public SpringBeanProcessFactory(String title, String namespace, Class<?> markerInterface) {
         this.title = title;
         this.namespace = namespace;
         this.markerInterface = markerInterface;

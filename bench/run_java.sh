@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Compiles and runs the Java pipeline benchmark against the core module's classes.
+#   bench/run_java.sh overhead|memory|file MODEL INPUT OUTPUT [tile margin]
+# Environment: BENCH_JAVA_OPTS (default -Xmx1g), EO2SAR_BUILD (core output dir, default target).
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+build="${EO2SAR_BUILD:-target}"
+core="$root/src/core/$build"
+out="$root/bench/$build"
+mkdir -p "$out/classes"
+if [ ! -d "$core/classes" ]; then
+  (cd "$root" && mvn -q -o -Deo2sar.build="$build" -f src/core/pom.xml compile)
+fi
+if [ ! -f "$out/classpath.txt" ]; then
+  (cd "$root" && mvn -q -o -Deo2sar.build="$build" -f src/core/pom.xml dependency:build-classpath \
+      -Dmdep.includeScope=runtime -Dmdep.outputFile="$out/classpath.txt")
+fi
+cp="$core/classes:$(cat "$out/classpath.txt")"
+javac -d "$out/classes" -cp "$cp" $(find "$root/bench/java" -name '*.java')
+# shellcheck disable=SC2086
+exec java ${BENCH_JAVA_OPTS:--Xmx1g} -cp "$out/classes:$cp" org.eo2sar.bench.PipelineBench "$@"

@@ -1,0 +1,121 @@
+"""ONNX export: model card, parity with PyTorch, dynamic shapes, tile invariance; the committed test models."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import onnx
+import onnxruntime as ort
+import pytest
+import torch
+
+from eo2sar_train.export import export_onnx, margin_for, parity_check
+from eo2sar_train.modelcard import REQUIRED_KEYS, ModelCard
+from eo2sar_train.models import FrozenStatNorm, GeneratorConfig, build_generator, receptive_radius
+
+REPO = Path(__file__).resolve().parents[2]
+TEST_MODELS = REPO / "src" / "core" / "src" / "test" / "resources" / "models"
+
+
+def _card(**kw) -> ModelCard:
+    base = dict(name="t", version="1", description="test", input_bands=["red", "green", "blue"],
+                input_scale=[2 / 255] * 3, input_offset=[-1.0] * 3, tile_size=256, tile_margin=32)
+    return ModelCard(**{**base, **kw})
+
+
+def _calibrated_tile_invariant() -> torch.nn.Module:
+    torch.manual_seed(3)
+    g = build_generator(GeneratorConfig(ngf=8, n_blocks=2, norm="tile-invariant"), 3, 1)
+    for m in g.modules():
+        if isinstance(m, FrozenStatNorm):
+            m.momentum = 0.5
+    with torch.no_grad():
+        for _ in range(3):
+            g(torch.rand(2, 3, 64, 64) * 2 - 1)  # training mode: running statistics move away from (0, 1)
+    return g.eval()
+
+
+def _run(path: Path, x: np.ndarray) -> np.ndarray:
+    s = ort.InferenceSession(str(path), providers=["CPUExecutionProvider"])
+    return s.run(None, {"input": x.astype(np.float32)})[0]
+
+
+def test_model_card_round_trip_and_validation() -> None:
+    card = _card(training={"method": "pairloss", "pair_n": 3})
+    meta = card.to_metadata()
+    assert set(meta) == set(REQUIRED_KEYS) and all(isinstance(v, str) for v in meta.values())
+    assert meta["eo2sar.format"] == "1" and meta["eo2sar.tile_invariant"] == "false"
+    assert json.loads(meta["eo2sar.input.bands"]) == ["red", "green", "blue"]
+    assert json.loads(meta["eo2sar.output.offset"]) == [-12.5] and meta["eo2sar.tile.multiple"] == "4"
+    assert ModelCard.from_metadata(meta) == card
+    with pytest.raises(ValueError, match="one per input band"):
+        _card(input_scale=[1.0])
+    with pytest.raises(ValueError, match="multiples of tile.multiple"):
+        _card(tile_margin=30)
+    with pytest.raises(ValueError, match="missing eo2sar.gsd"):
+        ModelCard.from_metadata({k: v for k, v in meta.items() if k != "eo2sar.gsd"})
+
+
+def test_instance_norm_export_parity_dynamic_shapes_and_card(tmp_path: Path) -> None:
+    torch.manual_seed(0)
+    g = build_generator(GeneratorConfig(ngf=8, n_blocks=2, norm="instance"), 3, 1).eval()
+    path = export_onnx(g, _card(), tmp_path / "g.onnx", in_ch=3)
+    model = onnx.load(str(path))
+    assert max(o.version for o in model.opset_import if o.domain in ("", "ai.onnx")) >= 17
+    assert "InstanceNormalization" in {n.op_type for n in model.graph.node}
+    dims = [d.dim_param for d in model.graph.input[0].type.tensor_type.shape.dim]
+    assert dims == ["batch", "", "height", "width"]
+    assert {p.key: p.value for p in model.metadata_props} == _card().to_metadata()
+    err = parity_check(g, path, 3, shapes=((1, 64, 64), (2, 100, 132), (3, 32, 48)))
+    print(f"instance-norm export parity: max abs error {err:.2e}")
+    assert err < 1e-4
+    assert not list(tmp_path.glob("*.tmp"))
+
+
+def test_tile_invariant_export_tile_equals_region_of_whole_image(tmp_path: Path) -> None:
+    g = _calibrated_tile_invariant()
+    margin = margin_for(g, 3)
+    assert margin >= receptive_radius(g, 3) and margin % 4 == 0
+    path = export_onnx(g, _card(tile_invariant=True, tile_margin=margin), tmp_path / "ti.onnx", in_ch=3)
+    assert parity_check(g, path, 3) < 1e-4
+    x = np.random.default_rng(0).uniform(-1, 1, (1, 3, 160, 200)).astype(np.float32)
+    whole = _run(path, x)
+    y0, x0, core = 40, 64, 48  # multiples of 4: tiles start on the stride grid
+    tile = x[:, :, y0 - margin:y0 + core + margin, x0 - margin:x0 + core + margin]
+    out = _run(path, tile)[:, :, margin:margin + core, margin:margin + core]
+    diff = float(np.abs(out - whole[:, :, y0:y0 + core, x0:x0 + core]).max())
+    print(f"tile-invariant: |tile - whole| max {diff:.2e} with margin {margin}")
+    assert diff < 1e-5
+
+
+def test_fp16_variant_keeps_float32_io(tmp_path: Path) -> None:
+    g = _calibrated_tile_invariant()
+    path = export_onnx(g, _card(tile_invariant=True), tmp_path / "h.onnx", in_ch=3, fp16=True)
+    model = onnx.load(str(path))
+    assert model.graph.input[0].type.tensor_type.elem_type == onnx.TensorProto.FLOAT
+    assert any(t.data_type == onnx.TensorProto.FLOAT16 for t in model.graph.initializer)
+    assert path.stat().st_size < 0.8 * export_onnx(g, _card(), tmp_path / "f.onnx", in_ch=3).stat().st_size
+    assert parity_check(g, path, 3) < 1e-2
+
+
+@pytest.mark.parametrize("name,invariant", [("tiny-instancenorm", False), ("tiny-tileinvariant", True)])
+def test_committed_test_models(name: str, invariant: bool) -> None:
+    path = TEST_MODELS / f"{name}.onnx"
+    assert path.is_file(), f"{path} missing: run python3 training/scripts/make_test_models.py"
+    assert path.stat().st_size < 1_000_000
+    meta = {p.key: p.value for p in onnx.load(str(path)).metadata_props}
+    card = ModelCard.from_metadata(meta)
+    assert card.tile_invariant is invariant and card.tile_margin >= card.training["receptive_field_radius"]
+    assert card.input_scale == [2 / 255] * 3 and card.output_scale == [12.5] and card.tile_size == 256
+    for shape in ((1, 3, 64, 64), (1, 3, 100, 132)):
+        assert _run(path, np.zeros(shape, np.float32)).shape == (1, 1) + shape[2:]
+    m = card.tile_margin
+    x = np.random.default_rng(1).uniform(-1, 1, (1, 3, 2 * m + 128, 2 * m + 128)).astype(np.float32)
+    whole = _run(path, x)
+    tile = _run(path, x[:, :, 64:64 + 2 * m + 64, 64:64 + 2 * m + 64])[:, :, m:m + 64, m:m + 64]
+    diff = float(np.abs(tile - whole[:, :, 64 + m:128 + m, 64 + m:128 + m]).max())
+    if invariant:
+        assert diff < 1e-5
+    else:
+        assert diff > 1e-3  # per-tile statistics: the seam the Java side measures
