@@ -49,6 +49,10 @@ class Trainer:
             from .data import build_dataset
             dataset = build_dataset(cfg.data, "train")
         self.dataset = dataset
+        first = dataset[0]
+        if first["eo"].shape[0] != cfg.in_channels or first["sar"].shape[0] != cfg.out_channels:
+            raise ValueError(f"data gives {first['eo'].shape[0]} EO / {first['sar'].shape[0]} SAR channels but the config "
+                             f"says in_channels={cfg.in_channels}, out_channels={cfg.out_channels}")
         self.cycle = cfg.method in ("cyclegan", "pairloss")
 
         c_in, c_out = cfg.in_channels, cfg.out_channels
