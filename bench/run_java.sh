@@ -16,6 +16,10 @@ if [ ! -f "$out/classpath.txt" ]; then
       -Dmdep.includeScope=runtime -Dmdep.outputFile="$out/classpath.txt")
 fi
 cp="$core/classes:$(cat "$out/classpath.txt")"
-javac -d "$out/classes" -cp "$cp" $(find "$root/bench/java" -name '*.java')
+stamp="$out/classes/.built"
+if [ ! -f "$stamp" ] || [ -n "$(find "$root/bench/java" -name '*.java' -newer "$stamp")" ]; then
+  javac -d "$out/classes" -cp "$cp" $(find "$root/bench/java" -name '*.java')
+  touch "$stamp"
+fi
 # shellcheck disable=SC2086
 exec java ${BENCH_JAVA_OPTS:--Xmx1g} -cp "$out/classes:$cp" org.eo2sar.bench.PipelineBench "$@"

@@ -228,7 +228,15 @@ def repo_root(start: Path | None = None) -> Path:
 
 
 def default_multiearth_root() -> Path:
-    return repo_root().parent / "shared" / "data" / "multiearth"
+    """``../shared/data/multiearth`` from the repository root (of this package, else of the cwd)."""
+    for start in (Path(__file__), Path.cwd()):
+        try:
+            cand = repo_root(start).parent / "shared" / "data" / "multiearth"
+        except FileNotFoundError:
+            continue
+        if cand.is_dir():
+            return cand
+    raise FileNotFoundError("no ../shared/data/multiearth next to the repository; set the data root explicitly")
 
 
 # ----------------------------------------------------------------------------- base
@@ -453,6 +461,8 @@ class FolderPairDataset(_PairDataset):
             return self._cache[index]
         eo_p, sar_p = self.pairs[index]
         eo = _read_image(eo_p, self.cfg.eo_bands)
+        if self.cfg.eo_bands is None and eo.shape[0] > 3:
+            eo = eo[:3]  # RGBA / multi-band files: the first three bands unless eo_bands says otherwise
         sar = _read_image(sar_p, self.cfg.sar_bands or (1,))
         if eo.shape[1:] != sar.shape[1:]:
             raise ValueError(f"{sar_p}: size {sar.shape[2]}x{sar.shape[1]} differs from {eo_p.name} "

@@ -183,6 +183,23 @@ def test_folder_pairs_sen12_names(tmp_path):
     assert t["eo"].shape == (3, 64, 64) and t["sar"].shape == (1, 64, 64)
 
 
+def test_folder_rgba_png_uses_the_first_three_bands_and_tiff_sar_in_db(tmp_path):
+    (tmp_path / "eo").mkdir()
+    (tmp_path / "sar").mkdir()
+    rgba = np.random.default_rng(1).integers(0, 256, (4, 40, 40), dtype=np.uint8)
+    _write_png(tmp_path / "eo" / "tile.png", rgba)
+    db = np.linspace(-30, 5, 1600, dtype=np.float32).reshape(1, 40, 40)
+    with rasterio.open(tmp_path / "sar" / "tile.tif", "w", driver="GTiff", width=40, height=40, count=1,
+                       dtype="float32") as out:
+        out.write(db)
+    (tmp_path / "sar" / "tile.png").write_bytes(b"")  # same stem, other suffix: not a partner of tile.png
+    cfg = D.DataConfig(kind="folder", root=str(tmp_path), name_map=(".png", ".tif"), eo_scale="uint8",
+                       chip_size=40, augment="none")
+    s = D.build_dataset(cfg, "all")[0]
+    np.testing.assert_allclose(s["eo"].numpy(), rgba[:3] / 255.0 * 2 - 1, atol=1e-6)
+    np.testing.assert_allclose(s["sar"][0].numpy(), D.db_to_sar(db[0]), atol=1e-6)
+
+
 def test_folder_without_matches_is_a_clear_error(tmp_path):
     (tmp_path / "eo").mkdir()
     (tmp_path / "sar").mkdir()

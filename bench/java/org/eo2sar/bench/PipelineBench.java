@@ -84,26 +84,34 @@ public final class PipelineBench {
             }
             // pipeline alone (read, normalise, infer, denormalise, stitch; no GeoTIFF write)
             long t0 = System.nanoTime();
+            double c0 = cpuSeconds();
             TranslationStats ps;
             try (TranslatedImage img = tr.translate(r.image(), opts, Progress.NONE)) {
                 img.computeAll();
                 ps = img.stats();
             }
             long pipeWall = System.nanoTime() - t0;
+            double pipeCpu = cpuSeconds() - c0;
             // end to end: open + translate + Deflate GeoTIFF write + rename
             Files.deleteIfExists(req.output());
+            c0 = cpuSeconds();
             TranslateResult fr = FileTranslation.run(g, req, Progress.NONE);
+            double e2eCpu = cpuSeconds() - c0;
             long e2eWall = fr.wall().toNanos();
             // pure inference: the same number of runs of the same shape on the same number of threads
+            c0 = cpuSeconds();
             long pureWall = pureInference(g, (int) ps.tilesRun(), plan.windowSize(), tr.workers());
+            double pureCpu = cpuSeconds() - c0;
             System.out.printf(Locale.ROOT, "raster %dx%d, %s, tiles run %d, skipped %d%n", plan.width(), plan.height(),
                     plan, ps.tilesRun(), ps.tilesSkipped());
-            System.out.printf(Locale.ROOT, "pure inference (%d runs of 1x%dx%d^2, %d threads): %.3f s%n", ps.tilesRun(),
-                    g.card().inputBands().size(), plan.windowSize(), tr.workers(), pureWall / 1e9);
-            System.out.printf(Locale.ROOT, "pipeline in memory: %.3f s -> overhead %.1f%% (sum inside OrtSession.run %.3f s)%n",
-                    pipeWall / 1e9, 100.0 * (pipeWall - pureWall) / pureWall, ps.inferenceNanos() / 1e9);
-            System.out.printf(Locale.ROOT, "end to end file->file: %.3f s -> overhead %.1f%% (sum inside OrtSession.run %.3f s)%n",
-                    e2eWall / 1e9, 100.0 * (e2eWall - pureWall) / pureWall, fr.inference().toNanos() / 1e9);
+            System.out.printf(Locale.ROOT, "pure inference (%d runs of 1x%dx%d^2, %d threads): wall %.3f s, CPU %.2f s%n",
+                    ps.tilesRun(), g.card().inputBands().size(), plan.windowSize(), tr.workers(), pureWall / 1e9, pureCpu);
+            System.out.printf(Locale.ROOT, "pipeline in memory: wall %.3f s (%+.1f%%), CPU %.2f s (%+.1f%%); "
+                    + "sum inside OrtSession.run %.3f s%n", pipeWall / 1e9, 100.0 * (pipeWall - pureWall) / pureWall,
+                    pipeCpu, 100.0 * (pipeCpu - pureCpu) / pureCpu, ps.inferenceNanos() / 1e9);
+            System.out.printf(Locale.ROOT, "end to end file->file: wall %.3f s (%+.1f%%), CPU %.2f s (%+.1f%%); "
+                    + "sum inside OrtSession.run %.3f s%n", e2eWall / 1e9, 100.0 * (e2eWall - pureWall) / pureWall,
+                    e2eCpu, 100.0 * (e2eCpu - pureCpu) / pureCpu, fr.inference().toNanos() / 1e9);
             double inferPx = (double) ps.tilesRun() * plan.windowSize() * plan.windowSize();
             System.out.printf(Locale.ROOT, "margin cost: plan %.3f inference px per output px (all tiles); "
                     + "measured %.3f per output px, %.3f per valid-tile px%n", plan.inferenceRatio(),
@@ -142,6 +150,8 @@ public final class PipelineBench {
     private static void memory(OnnxGenerator g, TranslateRequest req) throws Exception {
         AtomicBoolean done = new AtomicBoolean();
         AtomicLong peakHeap = new AtomicLong();
+        AtomicLong live = liveSetPeak();
+        double cpu0 = cpuSeconds();
         Thread sampler = new Thread(() -> {
             while (!done.get()) {
                 long used = 0;
@@ -176,15 +186,50 @@ public final class PipelineBench {
                 peakPools += p.getPeakUsage().getUsed();
             }
         }
-        System.out.printf(Locale.ROOT, "max heap %d MiB; peak heap used: sampled %d MiB, sum of pool peaks %d MiB; "
-                + "peak RSS (VmHWM) %s%n", Runtime.getRuntime().maxMemory() >> 20, peakHeap.get() >> 20, peakPools >> 20,
-                vmHwm());
+        System.out.printf(Locale.ROOT, "max heap %d MiB; peak heap used: sampled %d MiB, sum of pool peaks %d MiB, "
+                + "largest live set after GC %d MiB; peak RSS (VmHWM) %s; process CPU %.1f s%n",
+                Runtime.getRuntime().maxMemory() >> 20, peakHeap.get() >> 20, peakPools >> 20, live.get() >> 20, vmHwm(),
+                cpuSeconds() - cpu0);
     }
 
     private static void report(TranslateResult r) {
         System.out.printf(Locale.ROOT, "file %s %dx%d: wall %.3f s, inside OrtSession.run %.3f s (summed over workers), "
                 + "tiles run %d, skipped %d%n", r.output().getFileName(), r.width(), r.height(), r.wall().toNanos() / 1e9,
                 r.inference().toNanos() / 1e9, r.tilesRun(), r.tilesSkipped());
+    }
+
+    /** CPU seconds used by this process so far (all threads, incl. ONNX Runtime's); robust to other load on the box. */
+    private static double cpuSeconds() {
+        var os = ManagementFactory.getOperatingSystemMXBean();
+        if (os instanceof com.sun.management.OperatingSystemMXBean sun) {
+            return sun.getProcessCpuTime() / 1e9;
+        }
+        return Double.NaN;
+    }
+
+    /** Tracks the largest heap occupancy right after a garbage collection: the live set. */
+    private static AtomicLong liveSetPeak() {
+        AtomicLong peak = new AtomicLong();
+        for (var gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+            if (gc instanceof javax.management.NotificationEmitter em) {
+                em.addNotificationListener((n, hb) -> {
+                    if (!com.sun.management.GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION.equals(n.getType())) {
+                        return;
+                    }
+                    var info = com.sun.management.GarbageCollectionNotificationInfo.from(
+                            (javax.management.openmbean.CompositeData) n.getUserData());
+                    long used = 0;
+                    for (var e : info.getGcInfo().getMemoryUsageAfterGc().entrySet()) {
+                        if (!e.getKey().contains("Metaspace") && !e.getKey().contains("CodeHeap")
+                                && !e.getKey().contains("Compressed Class")) {
+                            used += e.getValue().getUsed();
+                        }
+                    }
+                    peak.accumulateAndGet(used, Math::max);
+                }, null, null);
+            }
+        }
+        return peak;
     }
 
     private static String vmHwm() {
