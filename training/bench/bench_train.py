@@ -79,7 +79,7 @@ def table(results: list[Result], method: str, size: int, steps: int, device_desc
              "|---|---|---|---|---|---|---|"]
     mem = "GPU allocated" if "cuda" in device_desc.lower() or "gpu" in device_desc.lower() else "process RSS"
     for r in results:
-        lines.append(f"| {r.name} | {r.batch} | {r.settings} | {r.images_per_s:.2f} | {r.step_ms:.0f} | "
+        lines.append(f"| {r.name} | {r.batch} | {r.settings} | {r.images_per_s:.3g} | {r.step_ms:.0f} | "
                      f"{r.peak_mem_mb:.0f} ({mem}) | {r.images_per_s / ref:.2f}x |")
     return "\n".join(lines)
 
@@ -132,7 +132,7 @@ def main(argv: list[str] | None = None) -> int:
         title = f"Training throughput ({'GPU' if cuda else 'CPU'}; training/bench/bench_train.py)"
         if not cuda:
             body += ("\n\nOn CPU the fast configuration only changes the batch: bf16 autocast, channels_last and "
-                     "torch.compile are CUDA settings of the trainer. A few steps only: the machine is shared.")
+                     "torch.compile are CUDA settings of the trainer. A few steps only; on a shared machine the numbers are a lower bound.")
         write_section(args.write, "gpu" if cuda else "cpu", title, body)
         print(f"wrote section '{title}' in {args.write}")
     return 0

@@ -64,6 +64,9 @@ def wrap(module: nn.Module, info: DistInfo, device: torch.device) -> nn.Module:
     ids = [device.index] if device.type == "cuda" else None
     # Running statistics (tile-invariant norm) are averaged over ranks by average_buffers()
     # rather than overwritten by rank 0's at every forward.
+    import inspect
+    if "forward_sync_buffers" in inspect.signature(DistributedDataParallel.__init__).parameters:
+        return DistributedDataParallel(module, device_ids=ids, forward_sync_buffers=False)
     return DistributedDataParallel(module, device_ids=ids, broadcast_buffers=False)
 
 

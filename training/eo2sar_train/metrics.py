@@ -97,21 +97,24 @@ def ssim_ml(pred_db: Any, ref_db: Any, db_range: tuple[float, float] = DEFAULT_D
 def shift_tolerant_psnr(pred_db: Any, ref_db: Any, max_shift: int = 4,
                         db_range: tuple[float, float] = DEFAULT_DB_RANGE, looks: int = 5) -> tuple[float, tuple[int, int]]:
     """Best multilooked PSNR over integer shifts within ±max_shift px, and that shift (dy, dx):
-    ``pred[y + dy, x + dx]`` is compared with ``ref[y, x]`` on the common interior."""
+    ``pred[y + dy, x + dx]`` is compared with ``ref[y, x]`` over the whole image (``pred`` is
+    edge-extended), so the zero shift gives exactly :func:`psnr_ml` and the score is never below it."""
     p = _clip(multilook_db(pred_db, looks), db_range) if looks > 1 else _clip(_f64(pred_db), db_range)
     r = _clip(multilook_db(ref_db, looks), db_range) if looks > 1 else _clip(_f64(ref_db), db_range)
     k = int(max_shift)
+    if k < 0:
+        raise ValueError(f"max_shift must be >= 0, got {k}")
     h, w = r.shape
-    if min(h, w) <= 2 * k:
-        raise ValueError(f"image {r.shape} is too small for ±{k}px shifts")
-    core = r[k:h - k, k:w - k]
+    if p.shape != r.shape:
+        raise ValueError(f"shapes differ: {p.shape} vs {r.shape}")
+    pp = np.pad(p, k, mode="edge")
     best, best_shift = -math.inf, (0, 0)
-    for dy in range(-k, k + 1):
-        for dx in range(-k, k + 1):
-            v = psnr(p[k + dy:h - k + dy, k + dx:w - k + dx], core, db_range[1] - db_range[0])
-            # ties (e.g. several inf) go to the smallest shift
-            if v > best or (v == best and abs(dy) + abs(dx) < abs(best_shift[0]) + abs(best_shift[1])):
-                best, best_shift = v, (dy, dx)
+    # nearest shifts first, so ties (e.g. several inf) go to the smallest shift
+    for dy, dx in sorted(((dy, dx) for dy in range(-k, k + 1) for dx in range(-k, k + 1)),
+                         key=lambda s: (abs(s[0]) + abs(s[1]), s)):
+        v = psnr(pp[k + dy:k + dy + h, k + dx:k + dx + w], r, db_range[1] - db_range[0])
+        if v > best:
+            best, best_shift = v, (dy, dx)
     return best, best_shift
 
 

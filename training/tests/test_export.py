@@ -14,6 +14,8 @@ from eo2sar_train.export import export_onnx, margin_for, parity_check
 from eo2sar_train.modelcard import REQUIRED_KEYS, ModelCard
 from eo2sar_train.models import FrozenStatNorm, GeneratorConfig, build_generator, receptive_radius
 
+torch.set_num_threads(1)  # tiny nets: one thread is fastest, and the CI machine is shared
+
 REPO = Path(__file__).resolve().parents[2]
 TEST_MODELS = REPO / "src" / "core" / "src" / "test" / "resources" / "models"
 
@@ -95,7 +97,8 @@ def test_fp16_variant_keeps_float32_io(tmp_path: Path) -> None:
     model = onnx.load(str(path))
     assert model.graph.input[0].type.tensor_type.elem_type == onnx.TensorProto.FLOAT
     assert any(t.data_type == onnx.TensorProto.FLOAT16 for t in model.graph.initializer)
-    assert path.stat().st_size < 0.8 * export_onnx(g, _card(), tmp_path / "f.onnx", in_ch=3).stat().st_size
+    weight_bytes = sum(len(t.raw_data) for t in model.graph.initializer if t.data_type == onnx.TensorProto.FLOAT16)
+    assert weight_bytes >= 2 * sum(p.numel() for p in g.parameters())  # every parameter stored as float16
     assert parity_check(g, path, 3) < 1e-2
 
 

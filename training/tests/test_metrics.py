@@ -83,8 +83,9 @@ def test_shift_tolerant_psnr_recovers_a_two_pixel_shift():
     pred = np.roll(ref, shift=(2, -1), axis=(0, 1))  # pred[y + 2, x - 1] = ref[y, x]
     best, shift = M.shift_tolerant_psnr(pred, ref, max_shift=3)
     assert shift == (2, -1)
-    assert best > 100  # exact up to rounding of the power sums
-    assert M.psnr_ml(pred, ref) < 40  # unshifted comparison pays for the shift
+    unshifted = M.psnr_ml(pred, ref)
+    assert best > unshifted + 10  # only the wrapped border rows/columns still differ
+    assert M.shift_tolerant_psnr(pred, ref, max_shift=0) == (unshifted, (0, 0))
     same, zero = M.shift_tolerant_psnr(ref, ref, max_shift=3)
     assert same == math.inf and zero == (0, 0)
 

@@ -11,6 +11,8 @@ import yaml
 from eo2sar_train.config import TrainConfig, load_config
 from eo2sar_train.trainer import Trainer, main
 
+torch.set_num_threads(1)  # tiny nets: one thread is fastest, and the CI machine is shared
+
 TINY_CONFIG = Path(__file__).resolve().parents[1] / "configs" / "tiny-cpu.yaml"
 
 
