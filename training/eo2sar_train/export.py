@@ -63,6 +63,12 @@ def export_onnx(g: nn.Module, card: ModelCard, path: str | Path, in_ch: int,
     for dim, name in zip(proto.graph.output[0].type.tensor_type.shape.dim, ["batch", None, "height", "width"]):
         if name is not None:
             dim.dim_param = name
+    # The exporter annotates nodes with Python stack traces (absolute local paths, line numbers):
+    # drop them so the file is reproducible and says nothing about the machine that made it.
+    for node in proto.graph.node:
+        del node.metadata_props[:]
+    for info in [*proto.graph.value_info, *proto.graph.input, *proto.graph.output]:
+        del info.metadata_props[:]
     onnx.helper.set_model_props(proto, card.to_metadata())
     proto.producer_name = "eo2sar-train"
     proto.doc_string = card.description

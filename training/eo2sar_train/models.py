@@ -35,17 +35,19 @@ class FrozenStatNorm(nn.Module):
         self.register_buffer("running_var", torch.ones(channels))
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
+        dtype = x.dtype
+        x = x.float()  # statistics in float32 even under bf16 autocast (as instance norm does)
         if self.training:
             var, mean = torch.var_mean(x, dim=(2, 3), unbiased=False, keepdim=True)
             with torch.no_grad():
                 m = self.momentum
-                self.running_mean.mul_(1 - m).add_(m * mean.mean(dim=(0, 2, 3)).float())
-                self.running_var.mul_(1 - m).add_(m * var.mean(dim=(0, 2, 3)).float())
+                self.running_mean.mul_(1 - m).add_(m * mean.mean(dim=(0, 2, 3)))
+                self.running_var.mul_(1 - m).add_(m * var.mean(dim=(0, 2, 3)))
         else:
-            mean = self.running_mean.view(1, -1, 1, 1).to(x.dtype)
-            var = self.running_var.view(1, -1, 1, 1).to(x.dtype)
+            mean = self.running_mean.view(1, -1, 1, 1)
+            var = self.running_var.view(1, -1, 1, 1)
         x = (x - mean) * torch.rsqrt(var + self.eps)
-        return x * self.weight.view(1, -1, 1, 1).to(x.dtype) + self.bias.view(1, -1, 1, 1).to(x.dtype)
+        return (x * self.weight.view(1, -1, 1, 1) + self.bias.view(1, -1, 1, 1)).to(dtype)
 
 
 def make_norm(kind: NormKind, channels: int) -> nn.Module:

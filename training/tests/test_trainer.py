@@ -19,7 +19,8 @@ TINY_CONFIG = Path(__file__).resolve().parents[1] / "configs" / "tiny-cpu.yaml"
 def tiny_config(tmp: Path, method: str = "pairloss", *extra: str) -> TrainConfig:
     """The CPU smoke config on 4 synthetic 32 px scenes, 2 steps."""
     return load_config(TINY_CONFIG, [f"method={method}", f"out_dir={tmp}", "progress=false",
-                                     "data.num_samples=4", "data.chip_size=32", "optim.max_steps=2", *extra])
+                                     "data.num_samples=4", "data.chip_size=32", "optim.max_steps=2", "log_every=1",
+                                     "image_every=1", *extra])
 
 
 @pytest.fixture
@@ -43,7 +44,9 @@ def test_two_steps_then_resume(tiny, method: str) -> None:
     assert any(not torch.equal(before[k], after[k]) for k in before)   # G was updated
     ckpt = Path(cfg.out_dir) / "checkpoints" / "last.pt"
     assert ckpt.is_file() and (Path(cfg.out_dir) / "config.yaml").is_file()
-    assert list((Path(cfg.out_dir) / "tb").iterdir())                  # TensorBoard events
+    from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
+    events = EventAccumulator(str(Path(cfg.out_dir) / "tb")).Reload()
+    assert "loss/G_gan" in events.Tags()["scalars"] and events.Tags()["images"]   # scalars + image strip
 
     cfg.optim.max_steps = 3
     resumed = Trainer(cfg)
@@ -99,3 +102,5 @@ def test_cli_trains_and_exports(tmp_path: Path, capsys) -> None:
     assert '"method": "pairloss"' in meta["eo2sar.training"] and '"steps": 2' in meta["eo2sar.training"]
     assert "parity g.onnx: max abs error" in capsys.readouterr().out
     assert main(["--config", str(tmp_path / "nope.yaml")]) == 2
+    assert export_main([str(tmp_path / "nope.pt"), "-o", str(tmp_path / "x.onnx")]) == 2
+    assert not (tmp_path / "x.onnx").exists()
