@@ -42,9 +42,9 @@ public final class CoreBridge {
     }
 
     public static Summary translate(OnnxGenerator generator, Path input, Path output, TranslateParams p, Progress progress) {
-        // The core reads 0 as "model card default" for tile, margin and batch.
+        // The core reads 0 as "model card default" for tile and batch, -1 for margin (0 = no margin).
         TranslateRequest request = new TranslateRequest(input, output, p.zeroBasedBands(), p.tile(),
-                Math.max(0, p.margin()), p.batch(), p.blend() ? Stitch.FEATHER : Stitch.CROP,
+                p.margin(), p.batch(), p.blend() ? Stitch.FEATHER : Stitch.CROP,
                 p.outputType().equals("uint8") ? OutputType.UINT8 : OutputType.FLOAT32, p.aoi(), p.aoiCrs());
         TranslateResult r = FileTranslation.run(generator, request, progress, p.threads());
         return new Summary(r.output(), r.width(), r.height(), r.tilesRun(), r.tilesSkipped(),

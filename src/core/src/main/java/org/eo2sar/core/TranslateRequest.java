@@ -4,13 +4,14 @@ import java.nio.file.Path;
 import java.util.Objects;
 import org.eo2sar.core.pipeline.OutputType;
 import org.eo2sar.core.pipeline.Stitch;
+import org.eo2sar.core.pipeline.TranslationOptions;
 
 /**
  * One file-to-file translation, as the command line and the OGC API server ask for it.
  *
  * @param bands     0-based source band indices in model order; null = the first N bands
  * @param tileSize  core tile size; 0 = model card default
- * @param margin    context margin; 0 = model card default
+ * @param margin    context margin; {@link TranslationOptions#DEFAULT_MARGIN} (-1) = model card default, 0 = none
  * @param batchSize tiles per run; 0 = default (1 on CPU, 4 on CUDA)
  * @param aoi       optional area of interest, WKT or GeoJSON polygon; null = the whole raster
  * @param aoiCrs    CRS of {@code aoi}: "EPSG:4326" (lon, lat) or another EPSG code; null = the raster's CRS
@@ -28,7 +29,7 @@ public record TranslateRequest(Path input, Path output, int[] bands, int tileSiz
 
     /** Defaults for everything but the files. */
     public static TranslateRequest of(Path input, Path output) {
-        return new TranslateRequest(input, output, null, 0, 0, 0, Stitch.CROP, OutputType.FLOAT32, null, null);
+        return new TranslateRequest(input, output, null, 0, TranslationOptions.DEFAULT_MARGIN, 0, Stitch.CROP, OutputType.FLOAT32, null, null);
     }
 
     @Override

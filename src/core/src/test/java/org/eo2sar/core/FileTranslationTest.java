@@ -92,8 +92,8 @@ class FileTranslationTest {
     @Test
     void badRequestsLeaveNoOutput() throws IOException {
         Path out = tmp.resolve("out.tif");
-        assertFails(Kind.INVALID_ARGUMENT, new TranslateRequest(RGB, out, new int[] {0, 1}, 0, 0, 0, null, null, null, null));
-        assertFails(Kind.INVALID_ARGUMENT, new TranslateRequest(RGB, out, null, 250, 0, 0, null, null, null, null));
+        assertFails(Kind.INVALID_ARGUMENT, new TranslateRequest(RGB, out, new int[] {0, 1}, 0, -1, 0, null, null, null, null));
+        assertFails(Kind.INVALID_ARGUMENT, new TranslateRequest(RGB, out, null, 250, -1, 0, null, null, null, null));
         assertFails(Kind.INVALID_ARGUMENT, new TranslateRequest(RGB, out, null, 0, 30, 0, null, null, null, null));
         assertFails(Kind.INVALID_ARGUMENT, new TranslateRequest(RGB, out, null, 0, 0, 0, null, null, "POINT (1 1)", null));
         assertFails(Kind.INVALID_INPUT, TranslateRequest.of(TestData.sharedData("rasters/corrupt.tif"), out));
@@ -130,7 +130,7 @@ class FileTranslationTest {
         Path out = tmp.resolve("u8.tif");
         // a lon/lat box over the west of the scene
         String aoi = "POLYGON ((-78.7 25.0, -78.2 25.0, -78.2 24.6, -78.7 24.6, -78.7 25.0))";
-        TranslateResult r = FileTranslation.run(model, new TranslateRequest(RGB, out, null, 128, 0, 0, Stitch.FEATHER,
+        TranslateResult r = FileTranslation.run(model, new TranslateRequest(RGB, out, null, 128, -1, 0, Stitch.FEATHER,
                 OutputType.UINT8, aoi, "EPSG:4326"), Progress.NONE);
         assertTrue(r.tilesSkipped() > 0, "tiles east of the AOI are skipped");
         try (GeoRaster dst = GeoTiffRasters.open(out)) {

@@ -51,7 +51,7 @@ final class Arguments {
             return 0;
         }
         if (value < 0) {
-            throw new Eo2SarException(Kind.INVALID_ARGUMENT, name + " must be >= 0 (0 = model default), got " + value);
+            throw new Eo2SarException(Kind.INVALID_ARGUMENT, name + " must be >= 0, got " + value);
         }
         return value;
     }

@@ -112,7 +112,7 @@ public class TranslateProcess implements Eo2SarProcess {
         TranslationOptions options = TranslationOptions.defaults()
                 .withBands(bandIndices)
                 .withTileSize(Arguments.sizeOrDefault(tile, "tile"))
-                .withMargin(Arguments.sizeOrDefault(margin, "margin"))
+                .withMargin(margin == null ? TranslationOptions.DEFAULT_MARGIN : Arguments.sizeOrDefault(margin, "margin"))
                 .withStitch(Boolean.TRUE.equals(blend) ? Stitch.FEATHER : Stitch.CROP)
                 .withOutputType(type)
                 .withInputNodata(inputNodata(eo, bandIndices))
@@ -188,10 +188,7 @@ public class TranslateProcess implements Eo2SarProcess {
         }
         try {
             ModelCard card = registry.generator(model, device(device)).card();
-            int m = Arguments.sizeOrDefault(margin, "margin");
-            if (m == 0) {
-                m = card.tileMargin();
-            }
+            int m = margin == null ? card.tileMargin() : Arguments.sizeOrDefault(margin, "margin");
             VIEW.set(new View(NativeResolutionRead.pixelSize(read.getGridToCRS2D(PixelOrientation.UPPER_LEFT)),
                     read.getCoordinateReferenceSystem()));
             return NativeResolutionRead.withMargin(read, m, card.tileMultiple());

@@ -10,7 +10,8 @@ import org.locationtech.jts.geom.Geometry;
  *
  * @param bands       0-based source band indices in the model's input order; null = the first N bands
  * @param tileSize    core tile size in pixels; 0 = the model card's {@code eo2sar.tile.size}
- * @param margin      context margin in pixels; 0 = the model card's {@code eo2sar.tile.margin}
+ * @param margin      context margin in pixels (0 = no context); {@link #DEFAULT_MARGIN} = the model
+ *                    card's {@code eo2sar.tile.margin}
  * @param batchSize   tiles per {@code OrtSession.run}; 0 = 1 on CPU (one batch per core runs in
  *                    parallel instead), 4 on CUDA
  * @param stitch      CROP (default) or FEATHER
@@ -30,9 +31,12 @@ public record TranslationOptions(int[] bands, int tileSize, int margin, int batc
         inputNodata = Objects.requireNonNullElse(inputNodata, OptionalDouble.empty());
     }
 
+    /** Margin value meaning "the model card's margin" (0 is a real choice: no context). */
+    public static final int DEFAULT_MARGIN = -1;
+
     /** Everything from the model card, CROP, FLOAT32, no nodata, no ROI. */
     public static TranslationOptions defaults() {
-        return new TranslationOptions(null, 0, 0, 0, Stitch.CROP, OutputType.FLOAT32, OptionalDouble.empty(), null);
+        return new TranslationOptions(null, 0, DEFAULT_MARGIN, 0, Stitch.CROP, OutputType.FLOAT32, OptionalDouble.empty(), null);
     }
 
     @Override

@@ -49,10 +49,10 @@ public final class Translator {
         ModelCard card = generator.card();
         int[] bands = bands(eo.getSampleModel().getNumBands(), options.bands(), card);
         int tile = options.tileSize() > 0 ? options.tileSize() : card.tileSize();
-        int margin = options.margin() > 0 ? options.margin() : card.tileMargin();
-        if (options.tileSize() < 0 || options.margin() < 0) {
-            throw new Eo2SarException(Kind.INVALID_ARGUMENT, "tile size and margin must be >= 0 (0 = model default), got "
-                    + options.tileSize() + " and " + options.margin());
+        int margin = options.margin() >= 0 ? options.margin() : card.tileMargin();
+        if (options.tileSize() < 0 || options.margin() < TranslationOptions.DEFAULT_MARGIN) {
+            throw new Eo2SarException(Kind.INVALID_ARGUMENT, "tile size must be >= 0 (0 = model default) and margin >= 0"
+                    + " (or -1 = model default), got " + options.tileSize() + " and " + options.margin());
         }
         TilePlan plan = TilePlan.of(eo.getWidth(), eo.getHeight(), tile, margin, card.tileMultiple());
         int batch = batchSize(options.batchSize());

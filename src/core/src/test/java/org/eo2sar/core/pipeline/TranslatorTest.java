@@ -92,6 +92,19 @@ class TranslatorTest {
     }
 
     @Test
+    void marginZeroMeansNoContextAndMinusOneTheCardDefault() {
+        try (TranslatedImage none = new Translator(invariant).translate(rgb.image(), base.withMargin(0), Progress.NONE);
+             TranslatedImage card = new Translator(invariant).translate(rgb.image(),
+                     base.withMargin(TranslationOptions.DEFAULT_MARGIN), Progress.NONE)) {
+            assertEquals(0, none.plan().margin());
+            assertEquals(invariant.card().tileMargin(), card.plan().margin());
+        }
+        TranslationOptions noContext = base.withTileSize(128).withMargin(0);
+        double[] d = diff(translate(invariant, noContext), translate(invariant, whole(noContext)));
+        assertTrue(d[0] > INVARIANT_TOLERANCE_DB, "tiles without context must show seams: " + d[0]);
+    }
+
+    @Test
     void instanceNormSeamErrorIsMeasured() {
         float[] w = translate(instance, whole(base));
         double[] crop = diff(translate(instance, base), w);
