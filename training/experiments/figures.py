@@ -1,5 +1,6 @@
 """Pictures and small tables for docs/results.md (issue 5). Run from the repository root with PYTHONPATH=training.
 
+    python3 training/experiments/figures.py whole MODEL.onnx RASTER.tif -o WHOLE.tif
     python3 training/experiments/figures.py seam TILED_IN TILED_TI WHOLE_IN WHOLE_TI -o docs/images/seam-map.png
     python3 training/experiments/figures.py demo EO.tif CLI_OUT.tif TRUTH.tif -o docs/images/demo-before-after.png
     python3 training/experiments/figures.py methods training/runs/compare/main -m 4 -o docs/images/methods-4px.png
@@ -76,9 +77,34 @@ def seam(a: argparse.Namespace) -> dict[str, Any]:
         ax.set_title(f"{label}\nmax {r['max_db']:.3g} dB, mean {r['mean_db']:.3g} dB", fontsize=9)
         ax.axis("off")
     fig.colorbar(im, ax=list(axes), shrink=0.8, label="|tiled − whole| (dB)")
-    fig.suptitle(f"Seam map: --tile {a.tile} vs one whole tile (Java CLI, {a.raster})", fontsize=10)
+    fig.suptitle(f"Seam map on {a.raster}: Java CLI --tile {a.tile} (model-card margin) vs {a.whole_label}", fontsize=10)
     _save(fig, a.output)
     return res
+
+
+def whole(a: argparse.Namespace) -> dict[str, Any]:
+    """The whole raster as ONE model input through onnxruntime (model-card normalisation, reflect-padded
+    to tile.multiple, nodata -> NaN): the reference a tiled translation should reproduce."""
+    import onnxruntime as ort
+
+    from eo2sar_train.modelcard import ModelCard
+
+    sess = ort.InferenceSession(str(a.model), providers=["CPUExecutionProvider"])
+    card = ModelCard.from_metadata(dict(sess.get_modelmeta().custom_metadata_map))
+    with rasterio.open(a.raster) as r:
+        eo, profile, nodata = r.read().astype(np.float32), r.profile, r.nodata
+    x = eo * np.float32(card.input_scale)[:, None, None] + np.float32(card.input_offset)[:, None, None]
+    h, w = x.shape[1:]
+    m = card.tile_multiple
+    x = np.pad(x, ((0, 0), (0, (-h) % m), (0, (-w) % m)), mode="reflect")
+    y = sess.run(None, {sess.get_inputs()[0].name: x[None]})[0][0, 0, :h, :w]
+    y = (y * card.output_scale[0] + card.output_offset[0]).astype(np.float32)
+    if nodata is not None:
+        y[(eo == nodata).all(0)] = np.nan
+    profile.update(count=1, dtype="float32", nodata=float("nan"), compress="deflate")
+    with rasterio.open(a.output, "w", **profile) as dst:
+        dst.write(y, 1)
+    return {"model": card.name, "size": [h, w]}
 
 
 def demo(a: argparse.Namespace) -> dict[str, Any]:
@@ -171,6 +197,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         s.add_argument(k, type=Path)
     s.add_argument("--tile", default="128")
     s.add_argument("--raster", default="RGB.byte.tif")
+    s.add_argument("--whole-label", default="one whole-raster input (onnxruntime)")
+    wh = sub.add_parser("whole")
+    wh.add_argument("model", type=Path)
+    wh.add_argument("raster", type=Path)
     d = sub.add_parser("demo")
     for k in ("eo", "pred", "truth"):
         d.add_argument(k, type=Path)
@@ -183,7 +213,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     for q in sub.choices.values():
         q.add_argument("-o", "--output", type=Path, required=True)
     a = p.parse_args(argv)
-    res = {"seam": seam, "demo": demo, "methods": methods, "curves": curves}[a.cmd](a)
+    res = {"seam": seam, "whole": whole, "demo": demo, "methods": methods, "curves": curves}[a.cmd](a)
     print(json.dumps(res, indent=1))
     return 0
 
