@@ -3,6 +3,7 @@
     python3 training/experiments/figures.py whole MODEL.onnx RASTER.tif -o WHOLE.tif
     python3 training/experiments/figures.py seam TILED_IN TILED_TI WHOLE_IN WHOLE_TI -o docs/images/seam-map.png
     python3 training/experiments/figures.py demo EO.tif CLI_OUT.tif TRUTH.tif -o docs/images/demo-before-after.png
+    python3 training/experiments/figures.py multiearth sample-data/models/eo2sar-default.onnx -o docs/images/multiearth.png
     python3 training/experiments/figures.py methods training/runs/compare/main -m 4 -o docs/images/methods-4px.png
     python3 training/experiments/figures.py curves training/runs/compare/main -m 4 -o docs/images/training-curves.png
 
@@ -126,8 +127,27 @@ def demo(a: argparse.Namespace) -> dict[str, Any]:
     _sar_ax(axes[3], clean, "truth, speckle-free")
     fig.suptitle(f"Demo scene, VV dB in [-25, 0]: PSNR(5x5 ML vs speckle-free) {res['psnr_ml_vs_clean']:.2f} dB, "
                  f"SSIM {res['ssim_ml_vs_clean']:.3f}, dB-histogram W1 vs speckled {res['w1_db_vs_speckled']:.2f} dB", fontsize=9)
-    _save(fig, a.output)
+    _save(fig, a.output, dpi=72)
     return res
+
+
+def multiearth(a: argparse.Namespace) -> dict[str, Any]:
+    """Each MultiEarth pair: S2 RGB | generated VV | real S1 VV."""
+    from eo2sar_train.data import DataConfig, MultiEarthDataset
+    from eo2sar_train.evaluate import load_generator
+
+    gen = load_generator(a.model)
+    ds = MultiEarthDataset(DataConfig(kind="multiearth", chip_size=256, max_days=30, max_invalid_fraction=1.0,
+                                      augment="none"), "all")
+    n = len(ds.pairs)
+    fig, axes = plt.subplots(n, 3, figsize=(8.4, 2.9 * n), squeeze=False)
+    for row, (pair, (eo, sar_db, _)) in zip(axes, zip(ds.pairs, ds.arrays)):
+        row[0].imshow(_rgb(eo)); row[0].set_title(f"S2 RGB {pair.name.split('_S1')[0]}", fontsize=7); row[0].axis("off")
+        _sar_ax(row[1], gen.translate(eo), "generated VV (default model)")
+        _sar_ax(row[2], sar_db, f"real S1 VV ({pair.days_apart} d apart)")
+    fig.suptitle("MultiEarth (Amazon) pairs, VV dB in [-25, 0]", fontsize=10)
+    _save(fig, a.output, dpi=62)
+    return {"pairs": [p.name for p in ds.pairs]}
 
 
 def _run_dirs(root: Path, mis: float) -> list[tuple[str, Path]]:
@@ -204,6 +224,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     d = sub.add_parser("demo")
     for k in ("eo", "pred", "truth"):
         d.add_argument(k, type=Path)
+    me = sub.add_parser("multiearth")
+    me.add_argument("model", type=Path)
     for name in ("methods", "curves"):
         q = sub.add_parser(name)
         q.add_argument("root", type=Path, help="compare --out folder (comparison.json)")
@@ -213,7 +235,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     for q in sub.choices.values():
         q.add_argument("-o", "--output", type=Path, required=True)
     a = p.parse_args(argv)
-    res = {"seam": seam, "whole": whole, "demo": demo, "methods": methods, "curves": curves}[a.cmd](a)
+    res = {"seam": seam, "whole": whole, "demo": demo, "multiearth": multiearth, "methods": methods, "curves": curves}[a.cmd](a)
     print(json.dumps(res, indent=1))
     return 0
 

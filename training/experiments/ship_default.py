@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import platform
 import sys
@@ -34,6 +35,11 @@ def cpu_name() -> str:
     except OSError:
         pass
     return platform.processor() or platform.machine()
+
+
+def _finite(v: float) -> float | None:
+    """JSON has no Infinity/NaN (Java's parser rejects them): e.g. PSNR of the speckle-free reference is inf."""
+    return round(float(v), 4) if math.isfinite(v) else None
 
 
 def machine() -> dict[str, Any]:
@@ -75,9 +81,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         "eval": {"data": f"{ecfg.count} held-out synthetic scenes (test split, data seed {ecfg.seed}) of "
                          f"{ecfg.size} px, {ecfg.looks:g} looks; PSNR/SSIM after 5x5 multilook vs speckle-free "
                          f"truth, shift-tolerant PSNR (+-{ecfg.max_shift} px), dB histogram W1 and ENL vs speckled truth",
-                 "metrics": {k: round(float(summary[k]), 4) for k in keys},
-                 "reference_speckled_truth": {k: round(float(refs["truth"][k]), 4) for k in keys},
-                 "reference_speckle_free_truth": {k: round(float(refs["clean"][k]), 4) for k in keys}},
+                 "metrics": {k: _finite(summary[k]) for k in keys},
+                 "reference_speckled_truth": {k: _finite(refs["truth"][k]) for k in keys},
+                 "reference_speckle_free_truth": {k: _finite(refs["clean"][k]) for k in keys}},
         "command": a.command,
         "note": "tiny CPU-trained demonstration model on synthetic scenes; not for real Sentinel-1 work",
     })
