@@ -52,12 +52,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("run", type=Path, help="training out_dir (checkpoints/last.pt, train_seconds.txt)")
     ap.add_argument("-o", "--output", type=Path, required=True)
+    ap.add_argument("--checkpoint", type=Path, help="checkpoint inside RUN to ship (default checkpoints/last.pt; "
+                    "make_default_model.sh ships checkpoints/recal.pt, see recalibrate.py)")
     ap.add_argument("--eval-count", type=int, default=16)
     ap.add_argument("--eval-size", type=int, default=256)
     ap.add_argument("--command", default="sample-data/models/make_default_model.sh",
                     help="the command that made the model, recorded in the card")
     a = ap.parse_args(argv)
-    ckpt_path = a.run / "checkpoints" / "last.pt"
+    ckpt_path = a.checkpoint or a.run / "checkpoints" / "last.pt"
     if not ckpt_path.is_file():
         print(f"ship_default: error: {ckpt_path} does not exist (train first)", file=sys.stderr)
         return 2
