@@ -27,7 +27,7 @@ class Config:
     input: Path
     output: Path
     tile: int = 0
-    margin: int = 0
+    margin: int = -1  # -1 = the model card's margin, 0 = none (as the Java pipeline reads it)
     threads: int = 2
 
 
@@ -39,7 +39,7 @@ def main(cfg: Config) -> None:
     sess = ort.InferenceSession(str(cfg.model), so, providers=["CPUExecutionProvider"])
     card = sess.get_modelmeta().custom_metadata_map
     tile = cfg.tile or int(card["eo2sar.tile.size"])
-    margin = cfg.margin or int(card["eo2sar.tile.margin"])
+    margin = cfg.margin if cfg.margin >= 0 else int(card["eo2sar.tile.margin"])
     in_scale = np.array(json.loads(card["eo2sar.input.scale"]), np.float32)[:, None, None]
     in_offset = np.array(json.loads(card["eo2sar.input.offset"]), np.float32)[:, None, None]
     out_scale = float(json.loads(card["eo2sar.output.scale"])[0])
@@ -87,7 +87,7 @@ if __name__ == "__main__":
     p.add_argument("input", type=Path)
     p.add_argument("output", type=Path)
     p.add_argument("--tile", type=int, default=0)
-    p.add_argument("--margin", type=int, default=0)
+    p.add_argument("--margin", type=int, default=-1, help="context margin; -1 (default) = the model card's, 0 = none")
     p.add_argument("--threads", type=int, default=2)
     a = p.parse_args()
     main(Config(a.model, a.input, a.output, a.tile, a.margin, a.threads))

@@ -1,6 +1,6 @@
 """Train and evaluate the three methods across training misalignments (the paper's claim in numbers).
 
-``python -m eo2sar_train.compare --out runs/compare [--config base.yaml] [--steps N] [key=value ...]``
+``eo2sar-compare --out runs/compare [--config base.yaml] [--steps N] [key=value ...]`` (or ``python -m eo2sar_train.compare``)
 
 For every method (cyclegan, pix2pix, pairloss; pairloss once per ``--pair-n``) and every
 misalignment (default 0, 2, 4, 8 px) it trains on the synthetic set with the same seed, data and
@@ -38,12 +38,10 @@ def run_label(method: str, pair_n: int | None) -> str:
 
 
 def train_once(cfg: Any) -> Path:
-    """Train with the trainer's public entry point; returns the checkpoint path."""
-    from . import trainer
+    """Train one run (single process); returns the checkpoint path."""
+    from .trainer import Trainer
 
-    if hasattr(trainer, "train"):
-        return Path(trainer.train(cfg))
-    t = trainer.Trainer(cfg)  # older trainer without train(): same thing by hand
+    t = Trainer(cfg)
     t.fit()
     return Path(t.ckpt_path)
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 import dataclasses
 import os
 import random
-import types
 import typing
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,6 +35,7 @@ class LossConfig:
     lambda_l1: float = 100.0          # pix2pix reconstruction weight
     lambda_pair: float = 10.0         # weight of L_X + L_Y (pairloss)
     pair_n: int = 3                   # blocks of G/F in h_G/h_F (3 = stem + two downsamplings)
+    pair_detach_real: bool = False    # stop gradients through h_G(x), h_F(y) (see losses.pair_loss)
     pool_size: int = 50
 
 

@@ -13,12 +13,11 @@ SAR values are dB clipped to ``sar_db_range`` and mapped linearly to [-1,1]
 from __future__ import annotations
 
 import dataclasses
-import math
 import os
 import re
 import warnings
 import zlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any, Mapping, Sequence
@@ -122,9 +121,6 @@ class DataConfig:
             raise ValueError(f"unknown data config key(s): {', '.join(unknown)}")
         return cls(**dict(d))
 
-    def to_dict(self) -> dict[str, Any]:
-        return {k: list(v) if isinstance(v, tuple) else v for k, v in dataclasses.asdict(self).items()}
-
     def resolved_eo_bands(self) -> tuple[int | str, ...]:
         if self.eo_bands is not None:
             return tuple(self.eo_bands)
@@ -156,16 +152,6 @@ def sar_to_db(t: Any, db_range: tuple[float, float] = DEFAULT_DB_RANGE) -> Any:
     """[-1,1] → dB (the model card's output scale (hi-lo)/2 and offset (hi+lo)/2)."""
     lo, hi = db_range
     return t * ((hi - lo) / 2.0) + (hi + lo) / 2.0
-
-
-def db_to_linear(db: Any) -> Any:
-    return torch.pow(10.0, db / 10.0) if isinstance(db, torch.Tensor) else np.power(10.0, np.asarray(db, np.float64) / 10.0)
-
-
-def linear_to_db(p: Any, floor: float = 1e-10) -> Any:
-    if isinstance(p, torch.Tensor):
-        return 10.0 * torch.log10(p.clamp_min(floor))
-    return 10.0 * np.log10(np.maximum(p, floor))
 
 
 def eo_scale_offset(cfg: DataConfig, n_bands: int | None = None) -> tuple[list[float], list[float]]:

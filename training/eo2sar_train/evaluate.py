@@ -27,7 +27,7 @@ import numpy as np
 import torch
 
 from . import metrics, synth
-from .data import DataConfig, MultiEarthDataset, SyntheticDataset, default_multiearth_root
+from .data import DataConfig, MultiEarthDataset, SyntheticDataset
 
 #: metrics averaged over scenes (ENL: median, it is a ratio with a heavy tail)
 SUMMARY_METRICS = ("psnr", "ssim", "psnr_shift", "hist_w1_db", "hist_intersection", "enl", "enl_truth",

@@ -158,7 +158,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         multiple = int(getattr(g, "multiple", 4))
         fields["tile_multiple"] = multiple
         fields["tile_margin"] = args.margin if args.margin is not None else margin_for(g, spec["in_ch"], multiple)
-        fields["tile_invariant"] = spec["config"].get("norm") == "tile-invariant" and spec["config"].get("kind", "resnet") == "resnet"
+        # only per-image (instance) statistics make a tile differ from the same region of the whole
+        # image; tile-invariant, batch (eval: running statistics) and none are fixed affine maps
+        fields["tile_invariant"] = spec["config"].get("norm", "instance") != "instance"
         card = ModelCard(**fields)
         outputs = [(args.output, False)]
         if args.fp16:

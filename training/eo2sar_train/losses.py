@@ -29,16 +29,29 @@ def _features(g: nn.Module, x: torch.Tensor, n: int) -> torch.Tensor:
 
 
 def pair_loss(g: nn.Module, f: nn.Module, x: torch.Tensor, y: torch.Tensor,
-              fake_x: torch.Tensor, fake_y: torch.Tensor, n: int = 3) -> tuple[torch.Tensor, torch.Tensor]:
+              fake_x: torch.Tensor, fake_y: torch.Tensor, n: int = 3,
+              detach_real: bool = False) -> tuple[torch.Tensor, torch.Tensor]:
     """Shift-insensitive pair loss (L_X, L_Y) for a roughly aligned pair (x EO, y SAR).
 
     L_X = |h_G(x) - h_G(F(y))|_1 and L_Y = |h_F(y) - h_F(G(x))|_1, where h_G, h_F are the first
     ``n`` blocks of the same G and F being trained (n=3: stem + two stride-2 blocks, 1/4
     resolution). Comparing downsampled feature maps tolerates the small shifts that pixel L1
     punishes.
+
+    Gradient flow: L_X trains F through the fake F(y) (its main job) and also G's first ``n``
+    blocks through *both* branches, so h_G itself learns to map x and F(y) - a fake aligned with
+    the misaligned y - to similar features; that is where the trained features' shift tolerance
+    comes from (README, pair_shift_ratio.py). The price: lowering the scale of h_G lowers L_X
+    without better fakes (the next layers are largely scale-invariant under instance norm).
+    ``detach_real=True`` stops the gradient through the real features h_G(x), h_F(y): the loss
+    value is unchanged, the features then only follow the fake branch. Default off (the method
+    as specified and as measured so far).
     """
-    loss_x = l1(_features(g, x, n), _features(g, fake_x, n))
-    loss_y = l1(_features(f, y, n), _features(f, fake_y, n))
+    hx, hy = _features(g, x, n), _features(f, y, n)
+    if detach_real:
+        hx, hy = hx.detach(), hy.detach()
+    loss_x = l1(hx, _features(g, fake_x, n))
+    loss_y = l1(hy, _features(f, fake_y, n))
     return loss_x, loss_y
 
 

@@ -198,6 +198,7 @@ def sar_metrics(pred_db: Any, clean_db: Any | None, speckled_db: Any,
     Structure against ``clean_db`` (the speckle-free truth; falls back to the speckled truth when
     None); realism against ``speckled_db``. ``homogeneous``: pixel mask of flat areas (e.g.
     :func:`eo2sar_train.synth.homogeneous_mask`); None = picked from the image (no-reference).
+    ``classes`` is unused (kept so positional callers keep working); pass ``homogeneous``.
     """
     ref = clean_db if clean_db is not None else speckled_db
     st, shift = shift_tolerant_psnr(pred_db, ref, max_shift, db_range, looks)

@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 FORMAT_VERSION = "1"
-PREFIX = "eo2sar."
 REQUIRED_KEYS = (
     "eo2sar.format", "eo2sar.name", "eo2sar.version", "eo2sar.description",
     "eo2sar.input.bands", "eo2sar.input.scale", "eo2sar.input.offset",
@@ -97,8 +96,3 @@ class ModelCard:
 
 def _number(v: float) -> str:
     return str(int(v)) if float(v).is_integer() else repr(float(v))
-
-
-def build_model_card(**fields: Any) -> dict[str, str]:
-    """Shortcut: ``ModelCard(**fields).to_metadata()``."""
-    return ModelCard(**fields).to_metadata()

@@ -21,7 +21,7 @@ import tempfile
 import time
 from dataclasses import asdict
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any, Sequence
 
 import numpy as np
 import torch
@@ -111,6 +111,8 @@ class Trainer:
     def train_step(self, batch: dict[str, torch.Tensor]) -> dict[str, float]:
         """One generator update and one discriminator update; returns the loss values."""
         cfg, m = self.cfg.loss, self.models
+        # y is the SAR as the data gives it (synthetic: misaligned). batch["sar_aligned"] is ground
+        # truth for the TensorBoard strip only, never a loss input (tests/test_trainer.py).
         x, y = self._to(batch["eo"]), self._to(batch["sar"])
         losses: dict[str, torch.Tensor] = {}
 
@@ -128,7 +130,7 @@ class Trainer:
                 if self.identity:
                     losses["idt"] = cfg.lambda_cycle * cfg.lambda_identity * (l1(m["G"](y), y) + l1(m["F"](x), x))
                 if self.cfg.method == "pairloss":
-                    lx, ly = pair_loss(m["G"], m["F"], x, y, fake_x, fake_y, cfg.pair_n)
+                    lx, ly = pair_loss(m["G"], m["F"], x, y, fake_x, fake_y, cfg.pair_n, cfg.pair_detach_real)
                     losses["pair_x"], losses["pair_y"] = cfg.lambda_pair * lx, cfg.lambda_pair * ly
             else:
                 with ddp.no_sync(m["D_Y"]):
@@ -142,7 +144,7 @@ class Trainer:
         self._set_d_grad(True)
         self.opt_d.zero_grad(set_to_none=True)  # also clears D grads left by the generator pass
         with self._autocast():
-            if self.cycle:
+            if self.cycle:  # the pools hand back detached fakes: D's loss never reaches G/F
                 fy, fx = self.pool_y.query(fake_y), self.pool_x.query(fake_x)
                 losses["D_Y"] = 0.5 * (lsgan_loss(m["D_Y"](y), True) + lsgan_loss(m["D_Y"](fy), False))
                 losses["D_X"] = 0.5 * (lsgan_loss(m["D_X"](x), True) + lsgan_loss(m["D_X"](fx), False))
@@ -186,7 +188,7 @@ class Trainer:
                    disable=not (main and cfg.progress), dynamic_ncols=True)
         last: dict[str, float] = {}
         t0, n0 = time.perf_counter(), self.step
-        done = False
+        done = bool(o.max_steps and self.step >= o.max_steps)  # resumed at/after the budget: no extra step
         while self.epoch < total_epochs and not done:
             if isinstance(loader.sampler, DistributedSampler):
                 loader.sampler.set_epoch(self.epoch)
@@ -195,7 +197,7 @@ class Trainer:
             for batch in loader:
                 last = self.train_step(batch)
                 bar.update(1)
-                if main and self.step % cfg.log_every == 0:
+                if main and cfg.log_every and self.step % cfg.log_every == 0:
                     rate = (self.step - n0) * cfg.batch_size * self.info.world_size / (time.perf_counter() - t0)
                     bar.set_postfix({k: f"{v:.3f}" for k, v in last.items() if k in ("G_gan", "cycle", "l1", "pair_x")})
                     for k, v in last.items():
@@ -283,6 +285,7 @@ def card_fields(cfg: TrainConfig, step: int, epoch: int) -> dict[str, Any]:
         "tile_size": c.tile_size, "gsd": c.gsd,
         "training": {"method": cfg.method, "pair_n": cfg.loss.pair_n if cfg.method == "pairloss" else None,
                      "lambda_pair": cfg.loss.lambda_pair if cfg.method == "pairloss" else None,
+                     "pair_detach_real": cfg.loss.pair_detach_real if cfg.method == "pairloss" else None,
                      "generator": asdict(g), "steps": step, "epochs": epoch, "batch_size": cfg.batch_size,
                      "seed": cfg.seed, "data": _json_safe(to_dict(cfg.data))},
     }

@@ -146,7 +146,7 @@ def multiearth(a: argparse.Namespace) -> dict[str, Any]:
         _sar_ax(row[1], gen.translate(eo), "generated VV (default model)")
         _sar_ax(row[2], sar_db, f"real S1 VV ({pair.days_apart} d apart)")
     fig.suptitle("MultiEarth (Amazon) pairs, VV dB in [-25, 0]", fontsize=10)
-    _save(fig, a.output, dpi=62)
+    _save(fig, a.output, dpi=56)
     return {"pairs": [p.name for p in ds.pairs]}
 
 

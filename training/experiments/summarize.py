@@ -1,6 +1,6 @@
 """Merge eo2sar_train.compare results over seeds into markdown tables (issue 5, docs/results.md).
 
-    python3 training/experiments/summarize.py training/runs/compare/main training/runs/compare-seed1/main
+    python3 training/experiments/summarize.py [--file=metrics-recal.json] training/runs/compare/main [more folders: seeds]
 
 Reads each folder's runs/*/metrics.json (one per method x misalignment), prints:
 1. the per-seed table (seed 0 = the first folder) is in each folder's comparison.md already;
@@ -22,10 +22,10 @@ METRICS = (("psnr", "PSNR", 1), ("ssim", "SSIM", 1), ("psnr_shift", "shift-tol. 
 ENL_TRUTH = 4.0  # 4-look truth; "closer to the truth" is better (log ratio)
 
 
-def load(folders: list[Path]) -> dict[tuple[str, float], list[dict[str, Any]]]:
+def load(folders: list[Path], name: str = "metrics.json") -> dict[tuple[str, float], list[dict[str, Any]]]:
     runs: dict[tuple[str, float], list[dict[str, Any]]] = defaultdict(list)
     for f in folders:
-        for m in sorted((f / "runs").glob("*/metrics.json")):
+        for m in sorted((f / "runs").glob(f"*/{name}")):
             r = json.loads(m.read_text())
             runs[(r["method"], float(r["misalignment_px"]))].append(r)
     return runs
@@ -38,8 +38,11 @@ def score(key: str, sign: int, v: float) -> float:
 
 
 def main(argv: list[str]) -> int:
+    name = "metrics.json"
+    if argv and argv[0].startswith("--file="):
+        name, argv = argv[0].split("=", 1)[1], argv[1:]
     folders = [Path(a) for a in argv] or [Path("training/runs/compare/main")]
-    runs = load(folders)
+    runs = load(folders, name)
     n_seeds = max(len(v) for v in runs.values())
     print(f"Mean over {n_seeds} seed(s) (± half the max−min spread when 2+ seeds); {len(runs)} method×misalignment cells\n")
     print("| method | mis. (px) | " + " | ".join(t for _, t, _ in METRICS) + " | train s |")

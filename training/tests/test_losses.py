@@ -49,6 +49,23 @@ def test_pair_loss_uses_first_n_blocks_and_trains_both_generators() -> None:
     assert f.blocks[-1][0].weight.grad.abs().sum() > 0
 
 
+def test_pair_loss_detach_real_stops_only_the_real_branch() -> None:
+    g, f = _nets()
+    results = {}
+    for detach in (False, True):
+        x = (torch.rand(1, 3, 32, 32, generator=torch.Generator().manual_seed(1)) * 2 - 1).requires_grad_()
+        y = (torch.rand(1, 1, 32, 32, generator=torch.Generator().manual_seed(2)) * 2 - 1).requires_grad_()
+        fake_x, fake_y = f(y.detach()), g(x.detach())  # fakes built from detached copies: x.grad = real branch only
+        g.zero_grad(), f.zero_grad()
+        lx, ly = pair_loss(g, f, x, y, fake_x, fake_y, n=3, detach_real=detach)
+        (lx + ly).backward()
+        results[detach] = (float(lx.detach()), float(ly.detach()), x.grad, y.grad, g.blocks[0][0].weight.grad.abs().sum())
+    assert results[True][:2] == results[False][:2]                        # same value
+    assert results[False][2].abs().sum() > 0 and results[False][3].abs().sum() > 0
+    assert results[True][2] is None and results[True][3] is None          # no gradient through h(real)
+    assert results[True][4] > 0                                           # h_G still trained via F(y)
+
+
 def test_pair_loss_grows_with_shift_and_ratio_to_pixel_l1() -> None:
     """Shift sensitivity, measured against pixel L1 on a synthetic scene.
 

@@ -6,7 +6,7 @@ import torch
 from torch import nn
 
 from eo2sar_train.models import (FrozenStatNorm, GeneratorConfig, ResnetGenerator, build_discriminator,
-                                 build_generator, init_weights, receptive_radius)
+                                 build_generator, receptive_radius)
 
 torch.set_num_threads(1)  # tiny nets: one thread is fastest, and the CI machine is shared
 

@@ -56,6 +56,35 @@ def test_two_steps_then_resume(tiny, method: str) -> None:
     assert resumed.opt_g.state_dict()["state"]                          # Adam moments restored
     resumed.fit()
     assert resumed.step == 3
+    again = Trainer(cfg)                                                # budget already spent: no extra step
+    again.fit()
+    assert again.step == 3
+
+
+def test_losses_see_the_training_sar_never_the_aligned_truth(tiny) -> None:
+    """Only batch["sar"] (misaligned) enters the losses; D's update never reaches G/F."""
+    cfg = tiny("pairloss", "data.misalignment_px=4")
+    batch = next(iter(Trainer(cfg).loader()))
+    assert not torch.equal(batch["sar"], batch["sar_aligned"])
+
+    def step(b: dict[str, torch.Tensor]) -> tuple[dict[str, float], Trainer, dict[str, torch.Tensor]]:
+        t = Trainer(cfg)                                                # same seed: same initial weights
+        grads: dict[str, torch.Tensor] = {}
+        opt_step = t.opt_g.step
+
+        def record(*a, **k):                                            # G/F grads at the generator update
+            grads.update({f"{n}.{k}": p.grad.clone() for n in ("G", "F") for k, p in t.nets[n].named_parameters()})
+            return opt_step(*a, **k)
+        t.opt_g.step = record
+        return t.train_step(b), t, grads
+
+    base, t, grads = step(batch)
+    for n in ("G", "F"):                                                # unchanged by the D update
+        for k, p in t.nets[n].named_parameters():
+            assert torch.equal(p.grad, grads[f"{n}.{k}"]), f"D loss reached {n}.{k}"
+    nan = torch.full_like(batch["sar_aligned"], float("nan"))
+    assert step({**batch, "sar_aligned": nan, "sar_clean": nan})[0] == base
+    assert step({**batch, "sar": batch["sar_aligned"]})[0] != base      # the SAR input does matter
 
 
 def test_lr_is_constant_then_decays_linearly(tiny) -> None:

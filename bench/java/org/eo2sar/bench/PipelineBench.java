@@ -55,7 +55,8 @@ public final class PipelineBench {
         Path input = Paths.get(args[2]);
         Path output = Paths.get(args[3]);
         int tile = args.length > 4 ? Integer.parseInt(args[4]) : 0;
-        int margin = args.length > 5 ? Integer.parseInt(args[5]) : 0;
+        // absent = the model card's margin; 0 = no margin (as TranslationOptions reads it)
+        int margin = args.length > 5 ? Integer.parseInt(args[5]) : TranslationOptions.DEFAULT_MARGIN;
         try (OnnxGenerator g = OnnxGenerator.open(model, DeviceSpec.CPU)) {
             TranslateRequest req = new TranslateRequest(input, output, null, tile, margin, 0, Stitch.CROP,
                     OutputType.FLOAT32, null, null);

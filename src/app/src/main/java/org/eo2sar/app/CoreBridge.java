@@ -42,7 +42,8 @@ public final class CoreBridge {
     }
 
     public static Summary translate(OnnxGenerator generator, Path input, Path output, TranslateParams p, Progress progress) {
-        // The core reads 0 as "model card default" for tile and batch, -1 for margin (0 = no margin).
+        // Defaults pass through unchanged: tile 0 = the card's, batch 0 = 1 on CPU / 4 on CUDA,
+        // margin -1 = the card's (0 = no margin).
         TranslateRequest request = new TranslateRequest(input, output, p.zeroBasedBands(), p.tile(),
                 p.margin(), p.batch(), p.blend() ? Stitch.FEATHER : Stitch.CROP,
                 p.outputType().equals("uint8") ? OutputType.UINT8 : OutputType.FLOAT32, p.aoi(), p.aoiCrs());

@@ -72,18 +72,22 @@ final class ServeCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Override
-    public Integer call() throws IOException, InterruptedException {
+    public Integer call() throws InterruptedException {
         for (Path d : dataDirs) {
             requireDir(d, "--data-dir");
         }
         requireDir(modelsDir, "--models-dir");
-        Files.createDirectories(workDir);
-        ServerConfig config;
+        ServerConfig config; // validated before anything is created on disk
         try {
             config = new ServerConfig(bind, port, dataDirs, modelsDir, workDir, device, cudaOptions, maxQueue, workers,
-                    jobTtl, maxPixels, maxBody, urlPrefixes, 2L << 30);
+                    jobTtl, maxPixels, maxBody, urlPrefixes, ServerConfig.DEFAULT_MAX_DOWNLOAD_BYTES);
         } catch (IllegalArgumentException e) {
             throw new Eo2SarException(Eo2SarException.Kind.INVALID_ARGUMENT, e.getMessage(), e);
+        }
+        try {
+            Files.createDirectories(workDir);
+        } catch (IOException e) {
+            throw new Eo2SarException(Eo2SarException.Kind.IO, "--work-dir " + workDir + " cannot be created: " + e, e);
         }
         OgcApiServer server;
         try {

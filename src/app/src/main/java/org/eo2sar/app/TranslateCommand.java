@@ -13,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 import org.eo2sar.core.Eo2SarException;
 import org.eo2sar.core.model.DeviceSpec;
 import org.eo2sar.core.model.OnnxGenerator;
+import org.eo2sar.core.pipeline.TranslationOptions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -47,7 +48,8 @@ final class TranslateCommand implements Callable<Integer> {
     @Option(names = "--tile", paramLabel = "PX", description = "Core tile size (default: the model card's).")
     int tile;
 
-    @Option(names = "--margin", paramLabel = "PX", description = "Context margin around each tile (default: the model card's).")
+    @Option(names = "--margin", paramLabel = "PX", description = "Context margin around each tile, a multiple of the "
+            + "model's tile multiple; 0 = no margin (default: the model card's).")
     Integer margin;
 
     @Option(names = "--batch", paramLabel = "N", description = "Tiles per inference call (default: 1 on CPU, 4 on CUDA).")
@@ -67,7 +69,7 @@ final class TranslateCommand implements Callable<Integer> {
     @Option(names = "--aoi-crs", paramLabel = "CRS", description = "CRS of --aoi, e.g. EPSG:4326 (default: the raster's CRS).")
     String aoiCrs;
 
-    @Option(names = "--threads", paramLabel = "N", description = "Tiles translated in parallel (default: one per CPU core).")
+    @Option(names = "--threads", paramLabel = "N", description = "Tile batches translated in parallel (default: one per CPU core; 2 on CUDA).")
     int threads;
 
     @Spec
@@ -76,7 +78,7 @@ final class TranslateCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         TranslateParams params = new TranslateParams(bands == null ? null : TranslateParams.parseBands(bands), tile,
-                margin == null ? -1 : margin, batch, blend, outputType, readAoi(aoi), aoiCrs, threads);
+                margin == null ? TranslationOptions.DEFAULT_MARGIN : margin, batch, blend, outputType, readAoi(aoi), aoiCrs, threads);
         DeviceSpec dev = DeviceSpec.parse(device).withCudaOptions(cudaOptions);
         var out = spec.commandLine().getOut();
         ConsoleProgress progress = new ConsoleProgress(spec.commandLine().getErr(), System.console() != null);

@@ -3,6 +3,7 @@ package org.eo2sar.app;
 import java.util.Arrays;
 import java.util.Locale;
 import org.eo2sar.core.Eo2SarException;
+import org.eo2sar.core.pipeline.TranslationOptions;
 
 /**
  * The translation options a user gives, the same from the command line and from an OGC API
@@ -10,13 +11,14 @@ import org.eo2sar.core.Eo2SarException;
  *
  * @param bands      1-based source bands in model order, or null for the first N bands
  * @param tile       core tile size in pixels, 0 = model card default
- * @param margin     context margin in pixels, -1 = model card default
+ * @param margin     context margin in pixels, -1 ({@link TranslationOptions#DEFAULT_MARGIN}) = model card
+ *                   default, 0 = no margin
  * @param batch      tiles per inference call, 0 = default
  * @param blend      feather-blend overlaps instead of cropping margins
  * @param outputType "float32" or "uint8"
  * @param aoi        WKT or GeoJSON polygon, or null
  * @param aoiCrs     CRS of {@code aoi} (e.g. "EPSG:4326"), null = the raster's CRS
- * @param threads    tiles translated in parallel, 0 = one per CPU core
+ * @param threads    tile batches translated in parallel, 0 = the core's default (one per CPU core; 2 on CUDA)
  */
 public record TranslateParams(int[] bands, int tile, int margin, int batch, boolean blend, String outputType,
                               String aoi, String aoiCrs, int threads) {
@@ -33,8 +35,9 @@ public record TranslateParams(int[] bands, int tile, int margin, int batch, bool
         if (tile < 0) {
             throw new Eo2SarException(Eo2SarException.Kind.INVALID_ARGUMENT, "tile size must be positive, got " + tile);
         }
-        if (margin < -1) {
-            throw new Eo2SarException(Eo2SarException.Kind.INVALID_ARGUMENT, "margin must be >= 0, got " + margin);
+        if (margin < TranslationOptions.DEFAULT_MARGIN) {
+            throw new Eo2SarException(Eo2SarException.Kind.INVALID_ARGUMENT,
+                    "margin must be >= 0 (0 = no margin), got " + margin);
         }
         if (batch < 0) {
             throw new Eo2SarException(Eo2SarException.Kind.INVALID_ARGUMENT, "batch size must be positive, got " + batch);
@@ -50,7 +53,7 @@ public record TranslateParams(int[] bands, int tile, int margin, int batch, bool
     }
 
     public static TranslateParams defaults() {
-        return new TranslateParams(null, 0, -1, 0, false, "float32", null, null, 0);
+        return new TranslateParams(null, 0, TranslationOptions.DEFAULT_MARGIN, 0, false, "float32", null, null, 0);
     }
 
     @Override

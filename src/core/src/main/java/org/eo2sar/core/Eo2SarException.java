@@ -30,13 +30,18 @@ public class Eo2SarException extends RuntimeException {
     private final Kind kind;
 
     public Eo2SarException(Kind kind, String message) {
-        super(message);
+        super(oneLine(message));
         this.kind = Objects.requireNonNull(kind);
     }
 
     public Eo2SarException(Kind kind, String message, Throwable cause) {
-        super(message, cause);
+        super(oneLine(message), cause);
         this.kind = Objects.requireNonNull(kind);
+    }
+
+    /** Library messages (SIS, ONNX Runtime, JTS) embedded in ours may span lines; users get one. */
+    private static String oneLine(String message) {
+        return message == null ? null : message.strip().replaceAll("\\s*\\R\\s*", " ");
     }
 
     public Kind kind() {

@@ -4,6 +4,7 @@ import java.util.Locale;
 import org.eo2sar.core.Eo2SarException;
 import org.eo2sar.core.Eo2SarException.Kind;
 import org.eo2sar.core.pipeline.OutputType;
+import org.eo2sar.core.pipeline.TranslationOptions;
 
 /** Parses the string parameters of {@code eo2sar:Translate} with one-line errors. */
 final class Arguments {
@@ -45,11 +46,20 @@ final class Arguments {
         };
     }
 
-    /** A non-negative size where 0 or null means "the model card's value". */
-    static int sizeOrDefault(Integer value, String name) {
-        if (value == null) {
-            return 0;
-        }
+    /** Tile size: null or 0 = the model card's; negative is an error. */
+    static int tileSize(Integer value) {
+        return nonNegative(value == null ? 0 : value, "tile");
+    }
+
+    /**
+     * Margin: null = the model card's ({@link TranslationOptions#DEFAULT_MARGIN}); 0 is a real
+     * choice (no context); negative is an error.
+     */
+    static int margin(Integer value) {
+        return value == null ? TranslationOptions.DEFAULT_MARGIN : nonNegative(value, "margin");
+    }
+
+    private static int nonNegative(int value, String name) {
         if (value < 0) {
             throw new Eo2SarException(Kind.INVALID_ARGUMENT, name + " must be >= 0, got " + value);
         }

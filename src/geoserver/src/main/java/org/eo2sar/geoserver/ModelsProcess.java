@@ -48,9 +48,7 @@ public class ModelsProcess implements Eo2SarProcess {
                 }
             }
             return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(list);
-        } catch (Eo2SarException e) {
-            throw new ProcessException("eo2sar:Models: " + e.getMessage(), e);
-        } catch (JsonProcessingException e) {
+        } catch (Eo2SarException | JsonProcessingException e) {
             throw new ProcessException("eo2sar:Models: " + e.getMessage(), e);
         }
     }

@@ -75,8 +75,8 @@ public class TranslateProcess implements Eo2SarProcess {
                     + "server's eo2sar.geoserver.device (cpu)") String device,
             @DescribeParameter(name = "tile", min = 0, minValue = 0, description = "Tile size in pixels; default: "
                     + "the model card's") Integer tile,
-            @DescribeParameter(name = "margin", min = 0, minValue = 0, description = "Context margin in pixels; "
-                    + "default: the model card's") Integer margin,
+            @DescribeParameter(name = "margin", min = 0, minValue = 0, description = "Context margin in pixels, "
+                    + "a multiple of the model's tile multiple; 0 = no margin; default: the model card's") Integer margin,
             @DescribeParameter(name = "blend", min = 0, defaultValue = "false", description = "Feather-blend tile "
                     + "overlaps instead of cropping margins") Boolean blend,
             @DescribeParameter(name = "outputType", min = 0, defaultValue = "float32", description = "float32 "
@@ -91,7 +91,7 @@ public class TranslateProcess implements Eo2SarProcess {
         try {
             return translate(eo, model, bands, device, tile, margin, blend, outputType, roi, listener);
         } catch (Eo2SarException e) {
-            throw new ProcessException("eo2sar:Translate: " + e.getMessage(), e);
+            throw failure(e);
         }
     }
 
@@ -111,8 +111,8 @@ public class TranslateProcess implements Eo2SarProcess {
         OutputType type = Arguments.outputType(outputType);
         TranslationOptions options = TranslationOptions.defaults()
                 .withBands(bandIndices)
-                .withTileSize(Arguments.sizeOrDefault(tile, "tile"))
-                .withMargin(margin == null ? TranslationOptions.DEFAULT_MARGIN : Arguments.sizeOrDefault(margin, "margin"))
+                .withTileSize(Arguments.tileSize(tile))
+                .withMargin(Arguments.margin(margin))
                 .withStitch(Boolean.TRUE.equals(blend) ? Stitch.FEATHER : Stitch.CROP)
                 .withOutputType(type)
                 .withInputNodata(inputNodata(eo, bandIndices))
@@ -142,6 +142,11 @@ public class TranslateProcess implements Eo2SarProcess {
             listener.complete();
         }
         return out;
+    }
+
+    /** What WPS clients see: our one-line message, prefixed with the process name. */
+    private static ProcessException failure(Eo2SarException e) {
+        return new ProcessException("eo2sar:Translate: " + e.getMessage(), e);
     }
 
     private DeviceSpec device(String device) {
@@ -180,7 +185,8 @@ public class TranslateProcess implements Eo2SarProcess {
     public GridGeometry invertGridGeometry(
             @DescribeParameter(name = "model", description = "Model name") String model,
             @DescribeParameter(name = "device", min = 0, description = "Device") String device,
-            @DescribeParameter(name = "margin", min = 0, description = "Context margin in pixels") Integer margin,
+            @DescribeParameter(name = "margin", min = 0, description = "Context margin in pixels; 0 = no margin; "
+                    + "default: the model card's") Integer margin,
             Query targetQuery, GridGeometry targetGridGeometry)
             throws ProcessException {
         if (!(targetGridGeometry instanceof GridGeometry2D read)) {
@@ -188,12 +194,15 @@ public class TranslateProcess implements Eo2SarProcess {
         }
         try {
             ModelCard card = registry.generator(model, device(device)).card();
-            int m = margin == null ? card.tileMargin() : Arguments.sizeOrDefault(margin, "margin");
+            int m = Arguments.margin(margin);
+            if (m == TranslationOptions.DEFAULT_MARGIN) {
+                m = card.tileMargin();
+            }
             VIEW.set(new View(NativeResolutionRead.pixelSize(read.getGridToCRS2D(PixelOrientation.UPPER_LEFT)),
                     read.getCoordinateReferenceSystem()));
             return NativeResolutionRead.withMargin(read, m, card.tileMultiple());
         } catch (Eo2SarException e) {
-            throw new ProcessException("eo2sar:Translate: " + e.getMessage(), e);
+            throw failure(e);
         }
     }
 
@@ -220,7 +229,7 @@ public class TranslateProcess implements Eo2SarProcess {
         try {
             NativeResolutionRead.checkCoarsening(view.pixelSize(), nativePixel, registry.settings().maxCoarsening());
         } catch (Eo2SarException e) {
-            throw new ProcessException("eo2sar:Translate: " + e.getMessage(), e);
+            throw failure(e);
         }
         return params;
     }

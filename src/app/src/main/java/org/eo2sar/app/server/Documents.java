@@ -81,11 +81,13 @@ final class Documents {
                 .put("multipleOf", card.tileMultiple()).put("default", card.tileSize());
 
         ObjectNode m = input(inputs, "margin", "Context margin (px)",
-                "context read around each tile and cropped (or blended) away; a multiple of " + card.tileMultiple(), 0);
+                "context read around each tile and cropped (or blended) away; a multiple of " + card.tileMultiple()
+                        + "; 0 = no margin; default the model card's " + card.tileMargin(), 0);
         m.putObject("schema").put("type", "integer").put("minimum", 0)
                 .put("multipleOf", card.tileMultiple()).put("default", card.tileMargin());
 
-        ObjectNode bt = input(inputs, "batch", "Batch size", "tiles per inference call; default from the model", 0);
+        ObjectNode bt = input(inputs, "batch", "Batch size",
+                "tiles per inference call; default 1 on CPU, 4 on CUDA (a fixed-batch model uses its own)", 0);
         bt.putObject("schema").put("type", "integer").put("minimum", 1);
 
         ObjectNode bl = input(inputs, "blend", "Feather-blend overlaps",

@@ -9,6 +9,7 @@ import java.util.Set;
 import org.eo2sar.app.TranslateParams;
 import org.eo2sar.core.Eo2SarException;
 import org.eo2sar.core.model.ModelCard;
+import org.eo2sar.core.pipeline.TranslationOptions;
 
 /**
  * A parsed OGC API execute request: {@code {"inputs": {...}, "outputs": {...}, "response": "document"|"raw"}}.
@@ -44,7 +45,7 @@ public record ExecuteRequest(String href, TranslateParams params, boolean raw) {
         int[] bands = bands(unwrap(inputs.get("bands")), card);
         try {
             TranslateParams p = new TranslateParams(bands,
-                    integer(inputs, "tile", 0), integer(inputs, "margin", -1), integer(inputs, "batch", 0),
+                    integer(inputs, "tile", 0), integer(inputs, "margin", TranslationOptions.DEFAULT_MARGIN), integer(inputs, "batch", 0),
                     blend(unwrap(inputs.get("blend"))), text(inputs, "outputType"), aoi(unwrap(inputs.get("aoi"))),
                     text(inputs, "aoiCrs"), 0);
             return new ExecuteRequest(href, p, raw);

@@ -1,7 +1,6 @@
 package org.eo2sar.app.server;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -60,7 +59,7 @@ public final class JobManager implements AutoCloseable {
         try {
             Files.createDirectories(jobsRoot);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot create " + jobsRoot, e);
+            throw new Eo2SarException(Eo2SarException.Kind.IO, "cannot create jobs folder " + jobsRoot + ": " + e, e);
         }
         removeLeftovers();
         BlockingQueue<Runnable> queue = maxQueue == 0 ? new SynchronousQueue<>() : new ArrayBlockingQueue<>(maxQueue);
@@ -68,10 +67,6 @@ public final class JobManager implements AutoCloseable {
         this.janitor = Executors.newSingleThreadScheduledExecutor(daemon("eo2sar-janitor"));
         long period = Math.max(1, Math.min(ttl.toMillis() / 2, Duration.ofMinutes(1).toMillis()));
         janitor.scheduleWithFixedDelay(() -> purgeExpired(clock.instant()), period, period, TimeUnit.MILLISECONDS);
-    }
-
-    public int queueCapacity() {
-        return maxQueue;
     }
 
     /** Queues a job; a full queue is a 429 and leaves nothing behind. */

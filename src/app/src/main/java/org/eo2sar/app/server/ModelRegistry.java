@@ -75,9 +75,21 @@ public final class ModelRegistry implements AutoCloseable {
     @Override
     public synchronized void close() {
         closed = true;
+        RuntimeException first = null;
         for (OnnxGenerator g : open.values()) {
-            g.close();
+            try {
+                g.close(); // keep closing the others if one fails
+            } catch (RuntimeException e) {
+                if (first == null) {
+                    first = e;
+                } else {
+                    first.addSuppressed(e);
+                }
+            }
         }
         open.clear();
+        if (first != null) {
+            throw first;
+        }
     }
 }

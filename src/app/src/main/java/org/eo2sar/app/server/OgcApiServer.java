@@ -44,11 +44,18 @@ public final class OgcApiServer implements AutoCloseable {
         this.config = config;
         this.inputs = new InputResolver(config.dataDirs(), config.urlPrefixes());
         this.models = new ModelRegistry(config.modelsDir(), DeviceSpec.parse(config.device()).withCudaOptions(config.cudaOptions()));
-        this.jobs = new JobManager(config.workDir(), config.workers(), config.maxQueue(), config.jobTtl(), hooks, Clock.systemUTC());
         try (InputStream in = OgcApiServer.class.getResourceAsStream("openapi.json")) {
             this.openApiTemplate = in.readAllBytes();
         }
+        // Bind before starting the job threads, so a port in use leaves nothing running.
         this.http = HttpServer.create(new InetSocketAddress(config.bind(), config.port()), 64);
+        try {
+            this.jobs = new JobManager(config.workDir(), config.workers(), config.maxQueue(), config.jobTtl(), hooks,
+                    Clock.systemUTC());
+        } catch (RuntimeException e) {
+            http.stop(0);
+            throw e;
+        }
         // Synchronous executions hold a handler thread while they wait; there are at most
         // workers + queue of them, so size the pool so status requests are always served.
         int threads = config.workers() + config.maxQueue() + 8;
@@ -107,10 +114,12 @@ public final class OgcApiServer implements AutoCloseable {
             int status = HttpStatus.of(e.kind());
             Exchanges.sendError(ex, new ApiException(status, "about:blank", HttpStatus.title(status), e.getMessage()));
         } catch (IOException e) {
-            ex.close(); // the client went away
+            // the client went away; the finally block closes the exchange
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.ERROR, "request " + ex.getRequestURI() + " failed", e);
             Exchanges.sendError(ex, new ApiException(500, "about:blank", "Internal error", "internal error: " + e));
+        } finally {
+            ex.close(); // idempotent; also covers an error raised after the response had started
         }
     }
 

@@ -28,6 +28,9 @@ public record ServerConfig(String bind, int port, List<Path> dataDirs, Path mode
                            String device, Map<String, String> cudaOptions, int maxQueue, int workers,
                            Duration jobTtl, long maxPixels, long maxBodyBytes, List<String> urlPrefixes,
                            long maxDownloadBytes) {
+    /** Largest remote input downloaded (2 GiB), as docs/server.md states. */
+    public static final long DEFAULT_MAX_DOWNLOAD_BYTES = 2L << 30;
+
     public ServerConfig {
         Objects.requireNonNull(bind, "bind");
         dataDirs = List.copyOf(dataDirs);
@@ -38,18 +41,19 @@ public record ServerConfig(String bind, int port, List<Path> dataDirs, Path mode
         if (dataDirs.isEmpty()) {
             throw new IllegalArgumentException("at least one data directory is needed (--data-dir)");
         }
-        if (maxQueue < 0 || workers < 1 || maxPixels < 1 || maxBodyBytes < 1) {
-            throw new IllegalArgumentException("max-queue must be >= 0, workers, max-pixels and body limit >= 1");
-        }
+        atLeast(maxQueue, 0, "--max-queue");
+        atLeast(workers, 1, "--workers");
+        atLeast(maxPixels, 1, "--max-pixels");
+        atLeast(maxBodyBytes, 1, "--max-body");
         if (jobTtl.isNegative() || jobTtl.isZero()) {
-            throw new IllegalArgumentException("job-ttl must be positive");
+            throw new IllegalArgumentException("--job-ttl must be positive, got " + jobTtl);
         }
     }
 
     /** Defaults for everything but the directories. */
     public static ServerConfig of(List<Path> dataDirs, Path modelsDir, Path workDir) {
         return new ServerConfig("127.0.0.1", 0, dataDirs, modelsDir, workDir, "cpu", Map.of(), 8, 1,
-                Duration.ofHours(24), 100_000_000L, 1L << 20, List.of(), 2L << 30);
+                Duration.ofHours(24), 100_000_000L, 1L << 20, List.of(), DEFAULT_MAX_DOWNLOAD_BYTES);
     }
 
     public ServerConfig withQueue(int maxQueue, int workers) {
@@ -67,8 +71,9 @@ public record ServerConfig(String bind, int port, List<Path> dataDirs, Path mode
                 jobTtl, maxPixels, maxBodyBytes, prefixes, maxDownloadBytes);
     }
 
-    public ServerConfig withJobTtl(Duration ttl) {
-        return new ServerConfig(bind, port, dataDirs, modelsDir, workDir, device, cudaOptions, maxQueue, workers,
-                ttl, maxPixels, maxBodyBytes, urlPrefixes, maxDownloadBytes);
+    private static void atLeast(long value, long min, String option) {
+        if (value < min) {
+            throw new IllegalArgumentException(option + " must be >= " + min + ", got " + value);
+        }
     }
 }

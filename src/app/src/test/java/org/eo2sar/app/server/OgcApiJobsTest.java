@@ -161,11 +161,9 @@ class OgcApiJobsTest {
         }
     }
 
-    @Test
-    void aFullQueueAnswers429AndQueuedJobsStillRun() throws Exception {
-        CountDownLatch started = new CountDownLatch(1);
-        CountDownLatch release = new CountDownLatch(1);
-        ServerHooks hooks = new ServerHooks() {
+    /** Hooks that count down {@code started} as each job begins and hold it there until {@code release}. */
+    private static ServerHooks holdJobsUntil(CountDownLatch started, CountDownLatch release) {
+        return new ServerHooks() {
             @Override
             public void beforeRun(Job job) {
                 started.countDown();
@@ -176,6 +174,13 @@ class OgcApiJobsTest {
                 }
             }
         };
+    }
+
+    @Test
+    void aFullQueueAnswers429AndQueuedJobsStillRun() throws Exception {
+        CountDownLatch started = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        ServerHooks hooks = holdJobsUntil(started, release);
         try (ServerHarness h = server(1, 1, hooks)) {
             String body = ServerHarness.executeBody("RGB.byte.tif", "\"tile\": 256");
             String a = ServerHarness.json(h.post(EXEC, body, true)).get("jobID").asText();
@@ -200,17 +205,7 @@ class OgcApiJobsTest {
     void dismissingAQueuedJobRemovesItBeforeItRuns() throws Exception {
         CountDownLatch started = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
-        ServerHooks hooks = new ServerHooks() {
-            @Override
-            public void beforeRun(Job job) {
-                started.countDown();
-                try {
-                    release.await();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-        };
+        ServerHooks hooks = holdJobsUntil(started, release);
         try (ServerHarness h = server(1, 2, hooks)) {
             String body = ServerHarness.executeBody("RGB.byte.tif", null);
             String a = ServerHarness.json(h.post(EXEC, body, true)).get("jobID").asText();

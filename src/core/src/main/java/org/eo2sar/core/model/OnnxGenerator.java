@@ -73,12 +73,14 @@ public final class OnnxGenerator implements AutoCloseable {
             throw new Eo2SarException(Kind.INVALID_ARGUMENT, "intra-op threads must be >= 0, got " + intraOpThreads);
         }
         OrtEnvironment env = OrtEnvironment.getEnvironment();
-        boolean useCuda = device.wantsCuda() && cudaProviderPresent(device);
+        boolean useCuda = device.wantsCuda() && cudaProviderPresent();
         OrtSession session;
         String desc;
+        boolean onCuda = false; // false also when "auto" fell back to the CPU
         if (useCuda) {
             try {
                 session = createSession(env, model, device, true, intraOpThreads);
+                onCuda = true;
                 desc = "cuda:" + device.deviceId() + " (CUDA execution provider" + (device.cudaOptions().isEmpty()
                         ? "" : ", options " + device.cudaOptions()) + ")";
             } catch (OrtException | RuntimeException e) {
@@ -106,14 +108,14 @@ public final class OnnxGenerator implements AutoCloseable {
             desc = cpuDescription(intraOpThreads);
         }
         try {
-            return validated(model, env, session, useCuda && !desc.startsWith("cpu"), intraOpThreads, desc);
+            return validated(model, env, session, onCuda, intraOpThreads, desc);
         } catch (RuntimeException e) {
             closeQuietly(session);
             throw e;
         }
     }
 
-    private static boolean cudaProviderPresent(DeviceSpec device) {
+    private static boolean cudaProviderPresent() {
         return OrtEnvironment.getAvailableProviders().contains(OrtProvider.CUDA);
     }
 

@@ -89,7 +89,7 @@ public final class AreaOfInterest {
             }
             double span = Math.max(g.getEnvelopeInternal().getWidth(), g.getEnvelopeInternal().getHeight());
             Geometry dense = span > 0 ? Densifier.densify(g, span / 64) : g.copy();
-            dense.apply(new Transform(mt));
+            dense.apply(new Transform(p -> mt.transform(p, 0, p, 0, 1)));
             return dense;
         } catch (FactoryException | RuntimeException e) {
             throw bad("cannot be transformed from " + code + " to " + georef.crsLabel() + ": " + e.getMessage());
@@ -104,35 +104,23 @@ public final class AreaOfInterest {
             throw bad("cannot be mapped to pixels: the raster's grid-to-CRS transform is not invertible");
         }
         Geometry px = g.copy();
-        px.apply(new CoordinateSequenceFilter() {
-            @Override
-            public void filter(CoordinateSequence seq, int i) {
-                double[] p = {seq.getX(i), seq.getY(i)};
-                inv.transform(p, 0, p, 0, 1);
-                seq.setOrdinate(i, 0, p[0]);
-                seq.setOrdinate(i, 1, p[1]);
-            }
-
-            @Override
-            public boolean isDone() {
-                return false;
-            }
-
-            @Override
-            public boolean isGeometryChanged() {
-                return true;
-            }
-        });
+        px.apply(new Transform(p -> inv.transform(p, 0, p, 0, 1)));
         return px;
     }
 
-    /** Applies a SIS transform to every coordinate in place. */
-    private record Transform(MathTransform mt) implements CoordinateSequenceFilter {
+    /** One point mapped in place: p = {x, y}. */
+    @FunctionalInterface
+    private interface PointMap {
+        void apply(double[] p) throws TransformException;
+    }
+
+    /** Applies a point mapping (SIS transform or affine) to every coordinate in place. */
+    private record Transform(PointMap map) implements CoordinateSequenceFilter {
         @Override
         public void filter(CoordinateSequence seq, int i) {
             double[] p = {seq.getX(i), seq.getY(i)};
             try {
-                mt.transform(p, 0, p, 0, 1);
+                map.apply(p);
             } catch (TransformException e) {
                 throw new IllegalStateException(e.getMessage(), e);
             }

@@ -8,6 +8,7 @@ import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.util.List;
 import java.util.OptionalDouble;
+import org.eo2sar.core.Eo2SarException;
 import org.eo2sar.core.model.OnnxGenerator;
 import org.eo2sar.core.tiling.Tile;
 import org.eo2sar.core.tiling.TilePlan;
@@ -209,7 +210,8 @@ final class TileEngine {
 
     private static FloatBuffer direct(long floats) {
         if (floats * 4 > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException("batch buffer of " + floats + " floats is too large; use a smaller batch or tile");
+            throw new Eo2SarException(Eo2SarException.Kind.INVALID_ARGUMENT, "a batch buffer of " + floats
+                    + " floats is over 2 GiB; use a smaller batch or tile size");
         }
         return ByteBuffer.allocateDirect((int) (floats * 4)).order(ByteOrder.nativeOrder()).asFloatBuffer();
     }

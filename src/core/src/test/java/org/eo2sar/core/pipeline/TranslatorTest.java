@@ -130,24 +130,18 @@ class TranslatorTest {
 
     /** Mean |y[x] − y[x−1]| over columns x that are multiples of the tile size (vertical seams). */
     static double seamJump(float[] img, int w, int h, int t) {
-        double s = 0;
-        long n = 0;
-        for (int x = t; x < w; x += t) {
-            for (int y = 0; y < h; y++) {
-                float a = img[y * w + x], b = img[y * w + x - 1];
-                if (!Float.isNaN(a) && !Float.isNaN(b)) {
-                    s += Math.abs(a - b);
-                    n++;
-                }
-            }
-        }
-        return s / n;
+        return columnJump(img, w, h, t, t);
     }
 
+    /** The same across columns in the middle of tiles: the image's own texture, for comparison. */
     static double interiorJump(float[] img, int w, int h, int t) {
+        return columnJump(img, w, h, t, t / 2);
+    }
+
+    private static double columnJump(float[] img, int w, int h, int t, int firstColumn) {
         double s = 0;
         long n = 0;
-        for (int x = t / 2; x < w; x += t) {
+        for (int x = firstColumn; x < w; x += t) {
             for (int y = 0; y < h; y++) {
                 float a = img[y * w + x], b = img[y * w + x - 1];
                 if (!Float.isNaN(a) && !Float.isNaN(b)) {

@@ -1,0 +1,22 @@
+package org.eo2sar.core;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import org.junit.jupiter.api.Test;
+
+class Eo2SarExceptionTest {
+    @Test
+    void multiLineLibraryTextBecomesOneLine() {
+        Eo2SarException e = new Eo2SarException(Eo2SarException.Kind.INVALID_ARGUMENT,
+                "area of interest CRS 'EPSG:9999' is unknown: No code \"EPSG:9999\"\n  from authority\r\n\"EPSG\".\n");
+        assertEquals("area of interest CRS 'EPSG:9999' is unknown: No code \"EPSG:9999\" from authority \"EPSG\".",
+                e.getMessage());
+        assertEquals(Eo2SarException.Kind.INVALID_ARGUMENT, e.kind());
+    }
+
+    @Test
+    void nullMessageStaysNull() {
+        assertNull(new Eo2SarException(Eo2SarException.Kind.IO, null).getMessage());
+    }
+}
