@@ -40,12 +40,11 @@ def pair_loss(g: nn.Module, f: nn.Module, x: torch.Tensor, y: torch.Tensor,
 
     Gradient flow: L_X trains F through the fake F(y) (its main job) and also G's first ``n``
     blocks through *both* branches, so h_G itself learns to map x and F(y) - a fake aligned with
-    the misaligned y - to similar features; that is where the trained features' shift tolerance
-    comes from (README, pair_shift_ratio.py). The price: lowering the scale of h_G lowers L_X
-    without better fakes (the next layers are largely scale-invariant under instance norm).
-    ``detach_real=True`` stops the gradient through the real features h_G(x), h_F(y): the loss
-    value is unchanged, the features then only follow the fake branch. Default off (the method
-    as specified and as measured so far).
+    the misaligned y - to similar features. Side effect: shrinking the scale of h lowers the L1
+    without better fakes (the next layers are nearly scale-invariant under instance norm);
+    ``bench/pair_feature_scale.py`` measures it. ``detach_real=True`` stops the gradient through
+    the real features h_G(x), h_F(y): same loss value, less shrinkage (README). Default off: the
+    method as specified and as measured so far.
     """
     hx, hy = _features(g, x, n), _features(f, y, n)
     if detach_real:
