@@ -4,7 +4,7 @@
     python3 training/experiments/figures.py seam TILED_IN TILED_TI WHOLE_IN WHOLE_TI -o docs/images/seam-map.png
     python3 training/experiments/figures.py demo EO.tif CLI_OUT.tif TRUTH.tif -o docs/images/demo-before-after.png
     python3 training/experiments/figures.py multiearth sample-data/models/eo2sar-default.onnx -o docs/images/multiearth.png
-    python3 training/experiments/figures.py methods training/runs/compare/main -m 4 -o docs/images/methods-4px.png
+    python3 training/experiments/figures.py methods training/runs/compare/main -m 4 --table comparison-recal.json -o docs/images/methods-4px.png
     python3 training/experiments/figures.py curves training/runs/compare/main -m 4 -o docs/images/training-curves.png
 
 Every command prints the numbers it shows (JSON) so they can go into the text.
@@ -150,8 +150,8 @@ def multiearth(a: argparse.Namespace) -> dict[str, Any]:
     return {"pairs": [p.name for p in ds.pairs]}
 
 
-def _run_dirs(root: Path, mis: float) -> list[tuple[str, Path]]:
-    rows = json.loads((root / "comparison.json").read_text()) if (root / "comparison.json").is_file() else []
+def _run_dirs(root: Path, mis: float, table: str = "comparison.json") -> list[tuple[str, Path]]:
+    rows = json.loads((root / table).read_text()) if (root / table).is_file() else []
     out = []
     for r in rows:
         if r.get("checkpoint") and float(r["misalignment_px"]) == mis:
@@ -163,7 +163,7 @@ def methods(a: argparse.Namespace) -> dict[str, Any]:
     """One held-out test scene: EO | G(EO) per method | truth (speckled, speckle-free)."""
     from eo2sar_train.evaluate import EvalConfig, load_generator, synthetic_test_set
 
-    runs = _run_dirs(a.root, a.misalignment)
+    runs = _run_dirs(a.root, a.misalignment, a.table)
     ds = synthetic_test_set(EvalConfig(count=max(a.scene + 1, 1), size=a.size, seed=0))
     arr = ds.scene_arrays(a.scene)
     preds = [(m, load_generator(ck).translate(arr["eo"])) for m, ck in runs]
@@ -174,9 +174,9 @@ def methods(a: argparse.Namespace) -> dict[str, Any]:
         _sar_ax(ax, p, f"{m}")
     _sar_ax(axes[-2], arr["sar_aligned"], "truth (speckled)")
     _sar_ax(axes[-1], arr["sar_clean"], "truth (speckle-free)")
-    fig.suptitle(f"Held-out synthetic scene {a.scene}, models trained with {a.misalignment:g} px misalignment; VV dB in [-25, 0]",
+    fig.suptitle(f"Held-out synthetic scene {a.scene}, models trained with {a.misalignment:g} px misalignment ({a.table}); VV dB in [-25, 0]",
                  fontsize=10)
-    _save(fig, a.output)
+    _save(fig, a.output, dpi=68)
     return {"methods": [m for m, _ in preds]}
 
 
@@ -232,6 +232,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         q.add_argument("-m", "--misalignment", type=float, default=4.0)
         q.add_argument("--scene", type=int, default=0)
         q.add_argument("--size", type=int, default=256)
+        q.add_argument("--table", default="comparison.json",
+                       help="which compare table names the checkpoints (comparison-recal.json: recalibrated)")
     for q in sub.choices.values():
         q.add_argument("-o", "--output", type=Path, required=True)
     a = p.parse_args(argv)

@@ -1,0 +1,101 @@
+"""Tests of issue 5's experiment helpers and of the shipped default model (CPU, seconds).
+
+    PYTHONPATH=training python3 -m pytest training/experiments -q
+"""
+from __future__ import annotations
+
+import json
+import math
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parents[1]
+sys.path.insert(0, str(HERE))
+
+from eo2sar_train.models import FrozenStatNorm, GeneratorConfig, build_generator  # noqa: E402
+from recalibrate import recalibrate  # noqa: E402
+
+MODEL = ROOT / "sample-data" / "models" / "eo2sar-default.onnx"
+
+
+def _tiny() -> torch.nn.Module:
+    torch.manual_seed(0)
+    return build_generator(GeneratorConfig(kind="resnet", ngf=8, n_blocks=2, norm="tile-invariant"), 3, 1)
+
+
+def test_recalibrate_sets_the_average_of_per_image_statistics() -> None:
+    g = _tiny()
+    chips = torch.rand(10, 3, 32, 32) * 2 - 1
+    first = next(m for m in g.modules() if isinstance(m, FrozenStatNorm))
+    seen: list[torch.Tensor] = []
+    hook = first.register_forward_pre_hook(lambda mod, inp: seen.append(inp[0].detach().mean(dim=(2, 3))))
+    n = recalibrate(g, chips, batch=4)  # batches of 4, 4, 2: the average must weight images, not batches
+    hook.remove()
+    assert n == sum(isinstance(m, FrozenStatNorm) for m in g.modules())
+    per_image_means = torch.cat(seen)  # [10, C]
+    # batch-mean weighting: (mean(b1) + mean(b2) + mean(b3)) / 3, as the trainer's EMA also averages batch means
+    batch_means = torch.stack([per_image_means[i:i + 4].mean(0) for i in range(0, 10, 4)])
+    assert torch.allclose(first.running_mean, batch_means.mean(0), atol=1e-5)
+    assert not g.training
+    assert all(m.momentum == 0.01 for m in g.modules() if isinstance(m, FrozenStatNorm))
+
+
+def test_recalibrated_eval_output_is_close_to_training_mode_output() -> None:
+    """With statistics from the same weights, eval mode approximates training mode far better than stale ones."""
+    g = _tiny()
+    x = torch.rand(8, 3, 32, 32) * 2 - 1
+    with torch.no_grad():
+        for m in g.modules():  # stale statistics, as after a short training run
+            if isinstance(m, FrozenStatNorm):
+                m.running_mean.fill_(0.5)
+                m.running_var.fill_(4.0)
+        stale = (g.eval()(x) - g.train()(x)).abs().mean().item()
+    recalibrate(g, x)
+    with torch.no_grad():
+        fresh = (g.eval()(x) - g.train()(x)).abs().mean().item()
+    assert fresh < stale / 2
+
+
+@pytest.mark.skipif(not MODEL.is_file(), reason="default model not built")
+def test_shipped_model_card_is_complete_and_strict_json() -> None:
+    import onnx
+
+    from eo2sar_train.modelcard import ModelCard
+
+    meta = {p.key: p.value for p in onnx.load(str(MODEL)).metadata_props}
+    card = ModelCard.from_metadata(meta)
+    assert card.tile_invariant and card.input_bands == ["red", "green", "blue"] and card.output_unit == "dB"
+    assert card.input_scale == [0.0002] * 3 and card.input_offset == [-1.0] * 3
+    assert card.tile_margin % card.tile_multiple == 0 and card.tile_margin >= 40
+
+    def no_constants(c: str) -> float:
+        raise AssertionError(f"non-JSON constant {c} in eo2sar.training (Java rejects it)")
+
+    training = json.loads(meta["eo2sar.training"], parse_constant=no_constants)
+    for key in ("method", "pair_n", "steps", "train_seconds", "machine", "eval", "data", "generator"):
+        assert key in training, key
+    assert training["method"] == "pairloss" and training["pair_n"] == 3
+    assert all(v is None or math.isfinite(v) for v in training["eval"]["metrics"].values())
+
+
+@pytest.mark.skipif(not MODEL.is_file(), reason="default model not built")
+def test_shipped_model_tile_equals_region_of_larger_input() -> None:
+    import onnxruntime as ort
+
+    sess = ort.InferenceSession(str(MODEL), providers=["CPUExecutionProvider"])
+    rng = np.random.default_rng(1)
+    big = rng.uniform(-1, 1, (1, 3, 256, 256)).astype(np.float32)
+    whole = sess.run(None, {"input": big})[0]
+    m = 44  # the card's margin; the window below has 48 px (a multiple of 4) of context around a 32 px core
+    y0, x0, core, margin = 96, 80, 32, 48
+    assert margin >= m
+    win = big[:, :, y0 - margin:y0 + core + margin, x0 - margin:x0 + core + margin]
+    tile = sess.run(None, {"input": np.ascontiguousarray(win)})[0]
+    got = tile[:, :, margin:margin + core, margin:margin + core]
+    want = whole[:, :, y0:y0 + core, x0:x0 + core]
+    assert np.abs(got - want).max() < 1e-4
