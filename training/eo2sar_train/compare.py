@@ -1,6 +1,9 @@
 """Train and evaluate the three methods across training misalignments (the paper's claim in numbers).
 
-``eo2sar-compare --out runs/compare [--config base.yaml] [--steps N] [key=value ...]`` (or ``python -m eo2sar_train.compare``)
+``eo2sar-compare --out runs/compare [--config base.yaml] [--steps N] [--pair-n 1,3] [key=value ...]`` (or ``python -m eo2sar_train.compare``)
+
+List options (``--methods``, ``--misalignments``, ``--pair-n``) take space- or comma-separated
+values; ``key=value`` config overrides may come anywhere, also right after a list option.
 
 For every method (cyclegan, pix2pix, pairloss; pairloss once per ``--pair-n``) and every
 misalignment (default 0, 2, 4, 8 px) it trains on the synthetic set with the same seed, data and
@@ -126,9 +129,11 @@ def main(argv: Sequence[str] | None = None) -> int:
                                 "training misalignments on synthetic data and tabulate/plot the metrics.")
     p.add_argument("--out", type=Path, required=True, help="output folder (runs/ and comparison.*)")
     p.add_argument("--config", type=Path, help="base training YAML; the method, misalignment and out_dir are set per run")
+    # list options take space- or comma-separated values; a key=value after one of them is a config
+    # override, not one of its values (argparse's nargs would otherwise swallow it), see _split_overrides
     p.add_argument("--methods", nargs="+", default=["cyclegan", "pix2pix", "pairloss"])
-    p.add_argument("--misalignments", nargs="+", type=float, default=[0.0, 2.0, 4.0, 8.0])
-    p.add_argument("--pair-n", nargs="+", type=int, default=[3], help="pairloss N values (several = ablation)")
+    p.add_argument("--misalignments", nargs="+", default=["0", "2", "4", "8"])
+    p.add_argument("--pair-n", nargs="+", default=["3"], help="pairloss N values (several = ablation)")
     p.add_argument("--steps", type=int, help="optim.max_steps for every run (same budget)")
     p.add_argument("--eval-count", type=int, default=16)
     p.add_argument("--eval-size", type=int, default=256)
@@ -136,7 +141,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("--reuse", action="store_true", help="skip runs whose metrics.json exists")
     p.add_argument("--no-progress", action="store_true")
     p.add_argument("overrides", nargs="*", help="training config overrides, e.g. data.chip_size=64")
-    a = p.parse_args(argv)
+    a = p.parse_intermixed_args(argv)  # overrides may also sit between options
+    extra: list[str] = []
+    a.methods = _split_overrides(a.methods, extra)
+    try:
+        a.misalignments = [float(v) for v in _split_overrides(a.misalignments, extra)]
+        a.pair_n = [int(v) for v in _split_overrides(a.pair_n, extra)]
+    except ValueError as e:
+        p.error(f"--misalignments takes numbers and --pair-n integers ({e})")
+    given = list(argv if argv is not None else sys.argv[1:])
+    # command-line order, so that of two overrides of one key the later still wins
+    a.overrides = sorted(extra + list(a.overrides), key=lambda t: given.index(t) if t in given else len(given))
+    if not a.methods or not a.misalignments or not a.pair_n:
+        p.error("--methods, --misalignments and --pair-n need at least one value")
     bad = [m for m in a.methods if m not in ("cyclegan", "pix2pix", "pairloss")]
     if bad:
         p.error(f"unknown method(s) {', '.join(bad)}")
@@ -166,6 +183,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     for path in paths:
         print(f"wrote {path}")
     return 0
+
+
+def _split_overrides(values: Sequence[str], overrides: list[str]) -> list[str]:
+    """Values of a list option, comma lists split; ``key=value`` tokens are moved to ``overrides``."""
+    out: list[str] = []
+    for v in values:
+        if "=" in v:
+            overrides.append(v)
+        else:
+            out.extend(x for x in v.split(",") if x)
+    return out
 
 
 def _device_name() -> str:

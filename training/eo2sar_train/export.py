@@ -1,7 +1,9 @@
 """Export the EO->SAR generator G to ONNX with the model card embedded (DESIGN §6).
 
 ``eo2sar-export CHECKPOINT -o model.onnx [--fp16]``: dynamic batch/height/width, opset >= 17,
-``metadata_props`` = model card, and a parity check against PyTorch in onnxruntime.
+``metadata_props`` = model card, and a parity check against PyTorch in onnxruntime. A
+tile-invariant G first gets its frozen statistics re-estimated with the final weights over
+training chips (``--no-recalibrate`` to skip, ``--recalibrate-chips N``).
 """
 from __future__ import annotations
 
@@ -11,7 +13,7 @@ import os
 import sys
 import tempfile
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, Iterator, Sequence
 
 import numpy as np
 import onnx
@@ -19,10 +21,14 @@ import torch
 from torch import nn
 
 from .modelcard import ModelCard
-from .models import GeneratorConfig, build_generator, receptive_radius
+from .models import FrozenStatNorm, GeneratorConfig, build_generator, receptive_radius, recalibrate_frozen_stats
 
 log = logging.getLogger(__name__)
 DEFAULT_OPSET = 18
+#: training chips the frozen statistics are re-estimated over, and which draw of them (the same
+#: defaults as training/experiments/recalibrate.py, so both give identical statistics)
+RECALIBRATION_CHIPS = 512
+RECALIBRATION_SEED = 123
 PARITY_SHAPES: tuple[tuple[int, int, int], ...] = ((1, 64, 64), (2, 100, 132))
 
 
@@ -122,6 +128,55 @@ def load_generator(checkpoint: str | Path) -> tuple[nn.Module, dict[str, Any]]:
     return g.eval(), ckpt
 
 
+def training_chips(config: dict[str, Any], chips: int, seed: int = RECALIBRATION_SEED,
+                   batch: int = 8) -> tuple[int, Iterator[torch.Tensor]]:
+    """A deterministic draw of ``chips`` training EO chips from a checkpoint's saved config.
+
+    Returns (number of chips, iterator of model-space batches [B, C, H, W]); the chips are the
+    first ``chips`` of a seeded permutation of the training split, loaded lazily batch by batch.
+    """
+    from .config import _build, TrainConfig
+    from .data import build_dataset
+
+    if chips < 1:
+        raise ValueError(f"recalibration needs at least 1 chip, got {chips}")
+    cfg = _build(TrainConfig, config, "")
+    ds = build_dataset(cfg.data, "train")
+    if len(ds) == 0:
+        raise ValueError("recalibration: the checkpoint's training data has no chips")
+    with torch.random.fork_rng(devices=[]):  # seeded draw without disturbing the caller's RNG
+        torch.manual_seed(seed)
+        idx = torch.randperm(len(ds))[:chips].tolist()
+
+    def batches() -> Iterator[torch.Tensor]:
+        for i in range(0, len(idx), batch):
+            # unseeded datasets draw their augmentation from torch's RNG: keep that reproducible too
+            with torch.random.fork_rng(devices=[]):
+                torch.manual_seed(seed + 1 + i)
+                yield torch.stack([torch.as_tensor(ds[j]["eo"]) for j in idx[i:i + batch]]).float()
+
+    return len(idx), batches()
+
+
+def recalibrate_checkpoint_generator(g: nn.Module, ckpt: dict[str, Any], chips: int = RECALIBRATION_CHIPS,
+                                     seed: int = RECALIBRATION_SEED) -> int:
+    """Re-estimate G's frozen statistics over training chips of ``ckpt``'s own data config.
+
+    Returns the number of chips used (0 when G has no tile-invariant normalisation: untouched).
+    """
+    if not any(isinstance(m, FrozenStatNorm) for m in g.modules()):
+        return 0
+    if not isinstance(ckpt.get("config"), dict):
+        raise ValueError("checkpoint has no training 'config': cannot draw chips to recalibrate "
+                         "the normalisation statistics (use --no-recalibrate)")
+    _, batches = training_chips(ckpt["config"], chips, seed)
+    return recalibrate_frozen_stats(g, batches)
+
+
+def recalibration_note(chips: int) -> str:
+    return f"recalibrated with the final weights over {chips} training chips"
+
+
 def _strip_prefixes(state: dict[str, torch.Tensor]) -> dict[str, torch.Tensor]:
     # DDP ("module.") and torch.compile ("_orig_mod.") wrap parameter names.
     out = {}
@@ -143,13 +198,29 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--tile-size", type=int)
     ap.add_argument("--margin", type=int, help="context margin in px (default: receptive field radius, rounded up)")
     ap.add_argument("--no-check", action="store_true", help="skip the onnxruntime parity check")
+    ap.add_argument("--no-recalibrate", action="store_true",
+                    help="tile-invariant G: export the training-time moving-average statistics as they are")
+    ap.add_argument("--recalibrate-chips", type=int, default=RECALIBRATION_CHIPS,
+                    help=f"tile-invariant G: training chips to re-estimate the frozen statistics over "
+                         f"(default {RECALIBRATION_CHIPS})")
     args = ap.parse_args(argv)
+    if args.recalibrate_chips < 1:
+        ap.error("--recalibrate-chips must be >= 1")
     try:
         g, ckpt = load_generator(args.checkpoint)
         spec = ckpt["generator"]
         fields = dict(ckpt.get("card") or {})
         if not fields:
             raise ValueError(f"{args.checkpoint}: checkpoint has no model card fields ('card')")
+        if not args.no_recalibrate:
+            # the EMA of per-image statistics lags the final weights (docs/results.md §2.1)
+            n = recalibrate_checkpoint_generator(g, ckpt, args.recalibrate_chips)
+            if n:
+                training = dict(fields.get("training") or {})
+                training["norm_statistics"] = recalibration_note(n)
+                training["norm_statistics_chips"] = n
+                fields["training"] = training
+                print(f"recalibrated the frozen normalisation statistics over {n} training chips")
         for key in ("name", "version", "description"):
             if getattr(args, key):
                 fields[key] = getattr(args, key)

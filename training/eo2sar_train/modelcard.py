@@ -1,11 +1,13 @@
 """The model card embedded in every exported ONNX file (DESIGN §6).
 
-All values are strings in ONNX ``metadata_props``; lists and the training summary are JSON.
+All values are strings in ONNX ``metadata_props``; lists and the training summary are strict JSON
+(no NaN/Infinity, which Java's JSON parsers reject: ``to_metadata`` raises ValueError naming the key).
 Java reads them with ``OrtSession.getMetadata().getCustomMetadata()``.
 """
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -60,19 +62,19 @@ class ModelCard:
             "eo2sar.name": self.name,
             "eo2sar.version": self.version,
             "eo2sar.description": self.description,
-            "eo2sar.input.bands": json.dumps(list(self.input_bands)),
-            "eo2sar.input.scale": json.dumps([float(v) for v in self.input_scale]),
-            "eo2sar.input.offset": json.dumps([float(v) for v in self.input_offset]),
-            "eo2sar.output.bands": json.dumps(list(self.output_bands)),
+            "eo2sar.input.bands": _json("eo2sar.input.bands", list(self.input_bands)),
+            "eo2sar.input.scale": _json("eo2sar.input.scale", [float(v) for v in self.input_scale]),
+            "eo2sar.input.offset": _json("eo2sar.input.offset", [float(v) for v in self.input_offset]),
+            "eo2sar.output.bands": _json("eo2sar.output.bands", list(self.output_bands)),
             "eo2sar.output.unit": self.output_unit,
-            "eo2sar.output.scale": json.dumps([float(v) for v in self.output_scale]),
-            "eo2sar.output.offset": json.dumps([float(v) for v in self.output_offset]),
+            "eo2sar.output.scale": _json("eo2sar.output.scale", [float(v) for v in self.output_scale]),
+            "eo2sar.output.offset": _json("eo2sar.output.offset", [float(v) for v in self.output_offset]),
             "eo2sar.tile.multiple": str(int(self.tile_multiple)),
             "eo2sar.tile.size": str(int(self.tile_size)),
             "eo2sar.tile.margin": str(int(self.tile_margin)),
-            "eo2sar.gsd": _number(self.gsd),
+            "eo2sar.gsd": _number("eo2sar.gsd", self.gsd),
             "eo2sar.tile_invariant": "true" if self.tile_invariant else "false",
-            "eo2sar.training": json.dumps(self.training, sort_keys=True),
+            "eo2sar.training": _json("eo2sar.training", self.training, sort_keys=True),
         }
 
     @staticmethod
@@ -94,5 +96,29 @@ class ModelCard:
         )
 
 
-def _number(v: float) -> str:
+def _number(key: str, v: float) -> str:
+    if not math.isfinite(float(v)):
+        raise ValueError(f"model card {key} is {v}: NaN/Infinity cannot be written")
     return str(int(v)) if float(v).is_integer() else repr(float(v))
+
+
+def _json(key: str, value: Any, sort_keys: bool = False) -> str:
+    """Strict JSON: NaN/Infinity is an error naming the card key (and the path inside it)."""
+    try:
+        return json.dumps(value, sort_keys=sort_keys, allow_nan=False)
+    except ValueError:
+        where = _non_finite_path(value) or ""
+        raise ValueError(f"model card {key}{where} is not finite: NaN/Infinity is not valid JSON "
+                         f"(Java's parsers reject it)") from None
+
+
+def _non_finite_path(value: Any, path: str = "") -> str | None:
+    """``.a.b[2]``-style path to the first NaN/Infinity inside ``value`` ('' if it is the value itself)."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return path
+    items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, (list, tuple)) else ()
+    for k, v in items:
+        found = _non_finite_path(v, f"{path}.{k}" if isinstance(value, dict) else f"{path}[{k}]")
+        if found is not None:
+            return found
+    return None

@@ -7,7 +7,7 @@ trained (N=3: the 7x7 stem and the two stride-2 downsampling blocks, i.e. 1/4 re
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import Iterable, Literal
 
 import torch
 from torch import nn
@@ -48,6 +48,52 @@ class FrozenStatNorm(nn.Module):
             var = self.running_var.view(1, -1, 1, 1)
         x = (x - mean) * torch.rsqrt(var + self.eps)
         return (x * self.weight.view(1, -1, 1, 1) + self.bias.view(1, -1, 1, 1)).to(dtype)
+
+
+@torch.no_grad()
+def recalibrate_frozen_stats(generator: nn.Module, batches: Iterable[torch.Tensor]) -> int:
+    """Re-estimate every ``FrozenStatNorm``'s running mean/var with the generator's current weights.
+
+    The training-time EMA (momentum 0.01) mixes in statistics of much earlier weights, so eval and
+    export can differ badly from what the final network does in training mode ("precise BN" fix).
+    Each norm's statistics become the plain average of per-image statistics over all images in
+    ``batches`` (model-space tensors [B, C, H, W]); only the norms run in training mode, so dropout
+    stays off. Weights are not touched. Returns the number of images averaged over (0: no
+    ``FrozenStatNorm`` in the generator, nothing changed).
+    """
+    norms = [m for m in generator.modules() if isinstance(m, FrozenStatNorm)]
+    if not norms:
+        return 0
+    was_training = generator.training
+    saved = [(m.momentum, m.running_mean.clone(), m.running_var.clone()) for m in norms]
+    generator.eval()
+    for m in norms:
+        m.train()
+        m.running_mean.zero_()
+        m.running_var.zero_()
+    device = next(iter(norms)).running_mean.device
+    seen = 0
+    try:
+        for batch in batches:
+            n = int(batch.shape[0])
+            if n == 0:
+                continue
+            seen += n
+            for m in norms:  # cumulative mean weighted by images: new = old + n/seen * (batch - old)
+                m.momentum = n / seen
+            generator(batch.to(device=device, dtype=torch.float32))
+        if seen == 0:
+            raise ValueError("recalibrate_frozen_stats: no images to average over")
+    except BaseException:
+        for m, (_, mean, var) in zip(norms, saved):  # leave the old statistics, not half-made ones
+            m.running_mean.copy_(mean)
+            m.running_var.copy_(var)
+        raise
+    finally:
+        for m, (mom, _, _) in zip(norms, saved):
+            m.momentum = mom
+        generator.train(was_training)
+    return seen
 
 
 def make_norm(kind: NormKind, channels: int) -> nn.Module:

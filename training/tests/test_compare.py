@@ -42,3 +42,34 @@ def test_compare_rejects_unknown_method(tmp_path, capsys):
     with pytest.raises(SystemExit):
         compare.main(["--out", str(tmp_path), "--methods", "tuigan"])
     assert "unknown method" in capsys.readouterr().err
+
+
+def test_overrides_after_list_options_are_overrides_not_values(tmp_path, monkeypatch):
+    """key=value right after --pair-n/--methods/--misalignments (nargs) still reaches the config."""
+    seen = {}
+
+    def fake_compare(out, methods, misalignments, pair_ns, config=None, overrides=(), steps=None, *rest):
+        seen.update(methods=methods, misalignments=misalignments, pair_ns=pair_ns, overrides=list(overrides))
+        raise ValueError("stop after parsing")  # main reports it and returns 2
+
+    monkeypatch.setattr(compare, "compare", fake_compare)
+    argv = ["--out", str(tmp_path), "a.b=1", "--pair-n", "1", "3", "data.chip_size=64", "--methods", "pairloss",
+            "optim.lr=0.001", "--misalignments", "0,2", "4", "data.chip_size=48"]
+    assert compare.main(argv) == 2
+    assert seen == {"methods": ["pairloss"], "misalignments": [0.0, 2.0, 4.0], "pair_ns": [1, 3],
+                    "overrides": ["a.b=1", "data.chip_size=64", "optim.lr=0.001", "data.chip_size=48"]}
+    assert compare.main(["--out", str(tmp_path), "--pair-n", "1,3", "--steps", "1"]) == 2
+    assert seen["pair_ns"] == [1, 3] and seen["overrides"] == []
+
+
+def test_override_after_pair_n_reaches_the_training_run(tmp_path):
+    """End to end: data.chip_size given after --pair-n is the chip size the run trained with."""
+    import torch
+    out = tmp_path / "cmp"
+    assert compare.main(["--out", str(out), "--methods", "pairloss", "--misalignments", "0", "--steps", "1",
+                         "--eval-count", "1", "--eval-size", "64", "--no-progress",
+                         *[t for t in TINY if not t.startswith("data.chip_size")],
+                         "--pair-n", "2", "data.chip_size=48"]) == 0
+    ckpt = torch.load(out / "runs" / "pairloss_N2_m0" / "checkpoints" / "last.pt", map_location="cpu",
+                      weights_only=False)
+    assert ckpt["config"]["data"]["chip_size"] == 48 and ckpt["config"]["loss"]["pair_n"] == 2

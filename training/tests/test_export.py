@@ -123,3 +123,103 @@ def test_committed_test_models(name: str, invariant: bool) -> None:
         assert diff < 1e-5
     else:
         assert diff > 1e-3  # per-tile statistics: the seam the Java side measures
+
+
+# --- frozen-statistics recalibration ("precise BN") and its use in eo2sar-export -------------------
+
+TINY_CONFIG = REPO / "training" / "configs" / "tiny-cpu.yaml"
+
+
+def _train_tiny(out: Path, steps: int = 3) -> Path:
+    """A short pix2pix run of the CPU smoke config: its EMA statistics still lag the weights."""
+    from eo2sar_train.trainer import main as train_main
+    assert train_main(["--config", str(TINY_CONFIG), f"out_dir={out}", "progress=false", "method=pix2pix",
+                       "data.num_samples=6", f"optim.max_steps={steps}", "image_every=0"]) == 0
+    return out / "checkpoints" / "last.pt"
+
+
+def test_recalibration_sets_the_mean_of_per_image_statistics_and_fixes_eval_output(tmp_path: Path) -> None:
+    from eo2sar_train.export import load_generator, recalibrate_checkpoint_generator, training_chips
+    from eo2sar_train.models import recalibrate_frozen_stats
+
+    g, ckpt = load_generator(_train_tiny(tmp_path / "run"))
+    n, batches = training_chips(ckpt["config"], chips=5, batch=2)  # batches of 2, 2, 1
+    chips = torch.cat(list(batches))
+    assert n == 5 and chips.shape[0] == 5
+    norms = [m for m in g.modules() if isinstance(m, FrozenStatNorm)]
+    with torch.no_grad():
+        stale_std = g.eval()(chips).std().item()
+        train_std = g.train()(chips).std().item()
+    stale_gap = abs(stale_std - train_std)
+    assert stale_std < train_std / 3  # the lagging EMA: eval output is far flatter than training mode's
+
+    # the truth: per-image statistics of every norm's input, one image at a time, current weights
+    inputs: dict[int, list[torch.Tensor]] = {i: [] for i in range(len(norms))}
+    hooks = [m.register_forward_pre_hook(lambda mod, inp, i=i: inputs[i].append(inp[0].detach()))
+             for i, m in enumerate(norms)]
+    with torch.no_grad():
+        g.train()
+        for k in range(len(chips)):
+            g(chips[k:k + 1])
+    for h in hooks:
+        h.remove()
+    g2, _ = load_generator(tmp_path / "run" / "checkpoints" / "last.pt")  # untouched statistics
+    assert recalibrate_frozen_stats(g2, (chips[i:i + 2] for i in range(0, 5, 2))) == 5
+    for i, m in enumerate([m for m in g2.modules() if isinstance(m, FrozenStatNorm)]):
+        x = torch.cat(inputs[i])
+        var, mean = torch.var_mean(x, dim=(2, 3), unbiased=False)
+        assert torch.allclose(m.running_mean, mean.mean(0), atol=1e-5)
+        assert torch.allclose(m.running_var, var.mean(0), rtol=1e-4, atol=1e-6)
+        assert m.momentum == 0.01
+    assert not g2.training
+
+    # deterministic: the export path draws the same chips and gives bit-identical statistics
+    g3, _ = load_generator(tmp_path / "run" / "checkpoints" / "last.pt")
+    g4, _ = load_generator(tmp_path / "run" / "checkpoints" / "last.pt")
+    assert recalibrate_checkpoint_generator(g3, ckpt, chips=5) == 5 == recalibrate_checkpoint_generator(g4, ckpt, 5)
+    assert all(torch.equal(a, b) for a, b in zip(g3.state_dict().values(), g4.state_dict().values()))
+    with torch.no_grad():
+        fresh_gap = (g3.eval()(chips).std() - train_std).abs().item()
+    print(f"eval vs train-mode output std: stale gap {stale_gap:.4f}, recalibrated gap {fresh_gap:.4f} "
+          f"(train std {train_std:.4f})")
+    assert fresh_gap < stale_gap / 3 and fresh_gap < train_std / 4
+
+
+def test_export_recalibrates_tile_invariant_generators_and_says_so(tmp_path: Path, capsys) -> None:
+    from eo2sar_train.export import load_generator, main as export_main, recalibrate_checkpoint_generator
+
+    ckpt_path = _train_tiny(tmp_path / "run", steps=1)
+    out = tmp_path / "g.onnx"
+    assert export_main([str(ckpt_path), "-o", str(out), "--recalibrate-chips", "3", "--no-check"]) == 0
+    assert "recalibrated the frozen normalisation statistics over 3 training chips" in capsys.readouterr().out
+    training = json.loads({p.key: p.value for p in onnx.load(str(out)).metadata_props}["eo2sar.training"])
+    assert training["norm_statistics_chips"] == 3 and "over 3 training chips" in training["norm_statistics"]
+    g, ckpt = load_generator(ckpt_path)
+    recalibrate_checkpoint_generator(g, ckpt, chips=3)
+    x = np.random.default_rng(2).uniform(-1, 1, (1, 3, 64, 64)).astype(np.float32)
+    with torch.no_grad():
+        expected = g.eval()(torch.from_numpy(x)).numpy()
+    assert float(np.abs(_run(out, x) - expected).max()) < 1e-4  # the file holds the recalibrated statistics
+
+    raw = tmp_path / "raw.onnx"
+    assert export_main([str(ckpt_path), "-o", str(raw), "--no-recalibrate", "--no-check"]) == 0
+    training = json.loads({p.key: p.value for p in onnx.load(str(raw)).metadata_props}["eo2sar.training"])
+    assert "norm_statistics" not in training and "norm_statistics_chips" not in training
+    assert float(np.abs(_run(raw, x) - expected).max()) > 1e-3
+    with pytest.raises(SystemExit):
+        export_main([str(ckpt_path), "-o", str(raw), "--recalibrate-chips", "0"])
+
+
+def test_model_card_rejects_nan_and_infinity_naming_the_key(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match=r"eo2sar\.training\.losses\.g\[1\] is not finite"):
+        _card(training={"losses": {"g": [0.5, float("nan")]}}).to_metadata()
+    with pytest.raises(ValueError, match=r"eo2sar\.input\.offset\[2\] is not finite"):
+        _card(input_offset=[-1.0, -1.0, float("inf")]).to_metadata()
+    with pytest.raises(ValueError, match=r"eo2sar\.gsd is nan"):
+        _card(gsd=float("nan")).to_metadata()
+    json.loads(_card(training={"x": 1e300}).to_metadata()["eo2sar.training"])  # finite values pass
+    torch.manual_seed(0)
+    g = build_generator(GeneratorConfig(ngf=8, n_blocks=1, norm="instance"), 3, 1)
+    with pytest.raises(ValueError, match="eo2sar.training.psnr is not finite"):
+        export_onnx(g, _card(training={"psnr": float("-inf")}), tmp_path / "bad.onnx", in_ch=3)
+    assert not list(tmp_path.iterdir())  # nothing written, not even a temp file

@@ -78,6 +78,38 @@ class FileTranslationTest {
         }
     }
 
+    /**
+     * Regression: with a tile at least as wide as the 791-px raster (rounded up to 800, one tile
+     * column wider than the image) the written file was sheared; it must equal the tile-128 output
+     * for the tile-invariant model, nodata included.
+     */
+    @Test
+    void oneTileColumnWiderThanTheRasterWritesTheSameAsSmallTiles() {
+        float[] wide = translateToFileAndReadBack(800, "tile800.tif");
+        float[] small = translateToFileAndReadBack(128, "tile128.tif");
+        long valid = 0;
+        float max = 0;
+        for (int i = 0; i < wide.length; i++) {
+            assertEquals(Float.isNaN(small[i]), Float.isNaN(wide[i]), "nodata differs at pixel " + i);
+            if (!Float.isNaN(small[i])) {
+                max = Math.max(max, Math.abs(wide[i] - small[i]));
+                valid++;
+            }
+        }
+        assertTrue(valid > 300_000, valid + " valid pixels");
+        assertTrue(max <= 1e-4f, "max |tile 800 - tile 128| = " + max + " dB");
+    }
+
+    private float[] translateToFileAndReadBack(int tile, String name) {
+        Path out = tmp.resolve(name);
+        FileTranslation.run(model, new TranslateRequest(RGB, out, null, tile, 32, 0, Stitch.CROP, OutputType.FLOAT32,
+                null, null), Progress.NONE);
+        try (GeoRaster r = GeoTiffRasters.open(out)) {
+            Raster d = r.image().getData();
+            return d.getSamples(0, 0, d.getWidth(), d.getHeight(), 0, new float[d.getWidth() * d.getHeight()]);
+        }
+    }
+
     @Test
     void allNodataRasterRunsNoInference() {
         Path out = tmp.resolve("none.tif");

@@ -174,7 +174,8 @@ public final class GeoTiffRasters {
 
     /**
      * Writes a tiled Deflate GeoTIFF, pulling the image one tile at a time (tiles whose size is not a
-     * multiple of 16 are re-tiled lazily by SIS; single-column-of-tiles images are written as strips).
+     * multiple of 16 are re-tiled lazily by SIS; single-column-of-tiles images are written as strips,
+     * their tiles first fitted to the image width when they are wider). Tiles may overhang the image.
      * The file is written next to {@code output} under a temporary name and renamed atomically; on
      * any failure nothing is left behind. Pixel (col, row) of the image maps through
      * {@code georef.gridToCrs()} exactly as in the source (image minX/minY are honoured).
@@ -223,7 +224,8 @@ public final class GeoTiffRasters {
         // With source GeoKeys we copy them afterwards; SIS then only writes the transform.
         boolean sisWritesCrs = georef.geoTiffKeys() == null;
         try (var store = new GeoTiffStore(new GeoTiffStoreProvider(), connector)) {
-            store.append(image, gridGeometry(image, georef, sisWritesCrs), null);
+            // SIS shears a single tile column whose tiles overhang the image: hand it fitted tiles.
+            store.append(FittedTileImage.forWriting(image), gridGeometry(image, georef, sisWritesCrs), null);
         }
     }
 

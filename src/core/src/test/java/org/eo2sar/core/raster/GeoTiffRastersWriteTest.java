@@ -94,6 +94,31 @@ class GeoTiffRastersWriteTest {
         }
     }
 
+    /**
+     * Regression: an image whose single tile is larger than the image itself (as the pipeline makes
+     * when the tile is rounded up past the raster size) must read back pixel-exact, not sheared.
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {381, 383, 379})
+    void tileLargerThanImageReadsBackExactly(int size) {
+        Georeferencing georef = Georeferencing.of(new AffineTransform(0.5, 0, 0, -0.5, -10, 50), 4326);
+        var floats = new FunctionImage(size, size - 2, 2, DataBuffer.TYPE_FLOAT, 384,
+                (x, y, b) -> x * 1000 + y + b * 0.5);
+        var bytes = new FunctionImage(size, size, 1, DataBuffer.TYPE_BYTE, 400, (x, y, b) -> (x * 7 + y * 3) % 251);
+        // One tile column with several rows of tiles, and two tile columns whose tiles are taller than the image.
+        var column = new FunctionImage(size, 3 * size, 1, DataBuffer.TYPE_FLOAT, 384, (x, y, b) -> x - y * 0.25);
+        var row = new FunctionImage(2 * size, size, 1, DataBuffer.TYPE_FLOAT, 384, (x, y, b) -> x * 3 + y);
+        for (var image : List.of(floats, bytes, column, row)) {
+            Path out = dir.resolve("oversized-tile-" + size + "-" + image.getWidth() + "x" + image.getHeight() + ".tif");
+            GeoTiffRasters.write(image, georef, out);
+            try (GeoRaster back = GeoTiffRasters.open(out)) {
+                assertEquals(image.getWidth(), back.info().width());
+                assertEquals(image.getHeight(), back.info().height());
+                assertSamePixels(image, back.image());
+            }
+        }
+    }
+
     @Test
     void uint8OutputWithZeroNodata() {
         Georeferencing georef = Georeferencing.of(new AffineTransform(0.5, 0, 0, -0.5, -10, 50), 4326);
