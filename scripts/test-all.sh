@@ -21,8 +21,8 @@ PY="$ROOT/.venv/bin/python"
 echo "== Java: build and test all modules"
 mvn -B -ntp verify
 
-echo "== Python: training package tests"
-"$PY" -m pytest training/tests
+echo "== Python: training package and shipped-model tests"
+"$PY" -m pytest training/tests training/experiments
 
 echo "== Python: real-client tests (OWSLib, gdalinfo /vsicurl/) against ./eo2sar serve on 127.0.0.1"
 "$PY" -m pytest src/app/src/test/python
