@@ -2,14 +2,13 @@ package org.eo2sar.geoserver;
 
 import java.awt.Rectangle;
 import java.awt.geom.AffineTransform;
-import java.awt.geom.NoninvertibleTransformException;
 import org.eo2sar.core.Eo2SarException;
 import org.eo2sar.core.Eo2SarException.Kind;
+import org.eo2sar.core.pipeline.AreaOfInterest;
 import org.geotools.api.metadata.spatial.PixelOrientation;
 import org.geotools.coverage.grid.GridGeometry2D;
 import org.locationtech.jts.geom.Envelope;
 import org.locationtech.jts.geom.Geometry;
-import org.locationtech.jts.geom.util.AffineTransformation;
 
 /**
  * Turns a region of interest given in the coverage CRS (as GeoServer's raster processes take it)
@@ -28,18 +27,11 @@ final class PixelRoi {
         if (!(grid.getGridToCRS2D(PixelOrientation.UPPER_LEFT) instanceof AffineTransform cornerToCrs)) {
             throw new Eo2SarException(Kind.INVALID_INPUT, "roi needs a coverage with an affine grid-to-CRS transform");
         }
-        AffineTransform crsToPixel;
-        try {
-            crsToPixel = cornerToCrs.createInverse();
-        } catch (NoninvertibleTransformException e) {
-            throw new Eo2SarException(Kind.INVALID_INPUT, "the coverage's grid-to-CRS transform is not invertible");
-        }
         Rectangle range = grid.getGridRange2D();
         // grid coordinates include the grid range origin; the image's first pixel is (0,0) for the core
-        crsToPixel.preConcatenate(AffineTransform.getTranslateInstance(-range.x, -range.y));
-        Geometry pixels = new AffineTransformation(crsToPixel.getScaleX(), crsToPixel.getShearX(),
-                crsToPixel.getTranslateX(), crsToPixel.getShearY(), crsToPixel.getScaleY(),
-                crsToPixel.getTranslateY()).transform(roi);
+        AffineTransform imageToCrs = new AffineTransform(cornerToCrs);
+        imageToCrs.translate(range.x, range.y);
+        Geometry pixels = AreaOfInterest.toPixels(roi, imageToCrs);
         Envelope image = new Envelope(0, range.width, 0, range.height);
         if (!pixels.getEnvelopeInternal().intersects(image) || !pixels.intersects(pixels.getFactory().toGeometry(image))) {
             throw new Eo2SarException(Kind.INVALID_ARGUMENT, "roi " + roi.getEnvelopeInternal()

@@ -96,7 +96,13 @@ public final class AreaOfInterest {
         }
     }
 
-    private static Geometry toPixels(Geometry g, AffineTransform gridToCrs) {
+    /**
+     * Maps a geometry in the raster's CRS to pixel coordinates ((0,0) = upper-left corner of the
+     * first pixel) through the inverse of {@code gridToCrs} (pixel-corner convention).
+     *
+     * @throws Eo2SarException INVALID_ARGUMENT when {@code gridToCrs} is not invertible
+     */
+    public static Geometry toPixels(Geometry g, AffineTransform gridToCrs) {
         AffineTransform inv;
         try {
             inv = gridToCrs.createInverse();
