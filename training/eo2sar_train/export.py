@@ -32,6 +32,22 @@ RECALIBRATION_SEED = 123
 PARITY_SHAPES: tuple[tuple[int, int, int], ...] = ((1, 64, 64), (2, 100, 132))
 
 
+class _ClampInput(nn.Module):
+    """Clamps the normalised input to [-1, 1] inside the graph, as training's ``normalize_eo`` does.
+
+    Without it a consumer that applies only the card's scale/offset feeds bright clouds or snow
+    (reflectance > 1) as x > 1, a range the generator never saw. In the graph, every consumer
+    (Java CLI, GeoServer, onnxruntime users) gets the training preprocessing without a card change.
+    """
+
+    def __init__(self, g: nn.Module) -> None:
+        super().__init__()
+        self.g = g
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.g(x.clamp(-1.0, 1.0))
+
+
 class _Fp16Wrapper(nn.Module):
     """Runs G in float16 but keeps float32 input/output, so consumers need not change."""
 
@@ -51,12 +67,12 @@ def margin_for(g: nn.Module, in_ch: int, multiple: int = 4) -> int:
 
 def export_onnx(g: nn.Module, card: ModelCard, path: str | Path, in_ch: int,
                 opset: int = DEFAULT_OPSET, fp16: bool = False) -> Path:
-    """Write G (eval mode, CPU) to ``path`` atomically; returns the path."""
+    """Write G (eval mode, CPU), its input clamped to [-1, 1], to ``path`` atomically; returns the path."""
     if opset < 17:
         raise ValueError(f"opset {opset} < 17 is not supported")
     path = Path(path)
     g = g.eval().cpu().float()
-    module: nn.Module = (_Fp16Wrapper(_copy(g)) if fp16 else g).eval()
+    module: nn.Module = _ClampInput(_Fp16Wrapper(_copy(g)) if fp16 else g).eval()
     sample = torch.zeros(1, in_ch, 64, 64)
     axes = {0: "batch", 2: "height", 3: "width"}
     with torch.no_grad():

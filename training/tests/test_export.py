@@ -92,6 +92,22 @@ def test_tile_invariant_export_tile_equals_region_of_whole_image(tmp_path: Path)
     assert diff < 1e-5
 
 
+def test_export_clamps_the_input_to_the_training_range(tmp_path: Path) -> None:
+    # Training clips normalised EO to [-1, 1] (bright clouds/snow): the graph must do the same, so
+    # consumers that apply only the card's scale/offset get what the generator was trained on.
+    g = _calibrated_tile_invariant()
+    path = export_onnx(g, _card(tile_invariant=True), tmp_path / "c.onnx", in_ch=3)
+    assert "Clip" in {n.op_type for n in onnx.load(str(path)).graph.node}
+    x = np.random.default_rng(2).uniform(-1, 1, (1, 3, 64, 64)).astype(np.float32)
+    x[:, :, 10:30, 10:30] = 2.5  # "brighter than white"
+    x[:, :, 40:50, 40:50] = -3.0
+    with torch.no_grad():
+        expected = g(torch.from_numpy(x).clamp(-1, 1)).numpy()
+    got = _run(path, x)
+    assert float(np.abs(got - expected).max()) < 1e-4
+    assert float(np.abs(got - _run(path, np.clip(x, -1, 1))).max()) == 0.0
+
+
 def test_fp16_variant_keeps_float32_io(tmp_path: Path) -> None:
     g = _calibrated_tile_invariant()
     path = export_onnx(g, _card(tile_invariant=True), tmp_path / "h.onnx", in_ch=3, fp16=True)
