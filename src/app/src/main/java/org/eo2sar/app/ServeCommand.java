@@ -102,7 +102,7 @@ final class ServeCommand implements Callable<Integer> {
         }, "eo2sar-serve-stop"));
         var out = spec.commandLine().getOut();
         out.println("eo2sar OGC API - Processes at " + server.baseUrl() + "/ (processes: "
-                + String.join(", ", server.models().ids()) + "); Ctrl-C stops");
+                + String.join(", ", server.models().names()) + "); Ctrl-C stops");
         out.flush();
         stopped.await();
         return ExitCode.OK;

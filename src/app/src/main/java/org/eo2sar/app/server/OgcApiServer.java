@@ -21,6 +21,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.eo2sar.core.Eo2SarException;
 import org.eo2sar.core.model.DeviceSpec;
 import org.eo2sar.core.model.ModelCard;
+import org.eo2sar.core.model.ModelDirectory;
 
 /**
  * {@code eo2sar serve}: OGC API – Processes – Part 1 (Core, JSON) on the JDK's HTTP server.
@@ -33,7 +34,9 @@ public final class OgcApiServer implements AutoCloseable {
     private static final Duration CANCEL_WAIT = Duration.ofSeconds(60);
 
     private final ServerConfig config;
-    private final ModelRegistry models;
+    /** One process per model of the folder; all run on the server's device. */
+    private final ModelDirectory models;
+    private final DeviceSpec device;
     private final InputResolver inputs;
     private final JobManager jobs;
     private final HttpServer http;
@@ -43,7 +46,11 @@ public final class OgcApiServer implements AutoCloseable {
     private OgcApiServer(ServerConfig config, ServerHooks hooks) throws IOException {
         this.config = config;
         this.inputs = new InputResolver(config.dataDirs(), config.urlPrefixes());
-        this.models = new ModelRegistry(config.modelsDir(), DeviceSpec.parse(config.device()).withCudaOptions(config.cudaOptions()));
+        if (!Files.isDirectory(config.modelsDir())) {
+            throw new Eo2SarException(Eo2SarException.Kind.IO, "models directory " + config.modelsDir() + " does not exist");
+        }
+        this.models = new ModelDirectory(config.modelsDir());
+        this.device = DeviceSpec.parse(config.device()).withCudaOptions(config.cudaOptions());
         try (InputStream in = OgcApiServer.class.getResourceAsStream("openapi.json")) {
             this.openApiTemplate = in.readAllBytes();
         }
@@ -93,7 +100,7 @@ public final class OgcApiServer implements AutoCloseable {
         return jobs;
     }
 
-    public ModelRegistry models() {
+    public ModelDirectory models() {
         return models;
     }
 
@@ -184,9 +191,9 @@ public final class OgcApiServer implements AutoCloseable {
     private ObjectNode processList(String base) {
         ObjectNode n = Json.object();
         ArrayNode list = n.putArray("processes");
-        for (String id : models.ids()) {
+        for (String id : models.names()) {
             try {
-                list.add(Documents.processSummary(base, id, models.generator(id).card()));
+                list.add(Documents.processSummary(base, id, models.generator(id, device).card()));
             } catch (Eo2SarException e) { // one broken model file must not hide the others
                 LOG.log(System.Logger.Level.WARNING, "model " + id + " is not offered: " + e.getMessage());
             }
@@ -199,7 +206,7 @@ public final class OgcApiServer implements AutoCloseable {
         if (!models.contains(processId)) {
             throw ApiException.noSuchProcess(processId);
         }
-        return models.generator(processId).card();
+        return models.generator(processId, device).card();
     }
 
     private Job job(String id) {
@@ -219,7 +226,7 @@ public final class OgcApiServer implements AutoCloseable {
             throw ApiException.noSuchProcess(processId);
         }
         JsonNode body = Json.parse(Exchanges.readBody(ex, config.maxBodyBytes()));
-        var generator = models.generator(processId);
+        var generator = models.generator(processId, device);
         ExecuteRequest request = ExecuteRequest.parse(body, generator.card());
         InputResolver.Resolved input = inputs.resolve(request.href());
         if (input instanceof InputResolver.LocalFile local) {
