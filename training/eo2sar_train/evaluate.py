@@ -90,8 +90,8 @@ def load_generator(path: str | Path, device: str = "cpu") -> LoadedGenerator:
     g = g.to(dev).eval()
 
     def run(x: np.ndarray) -> np.ndarray:
-        with torch.no_grad():
-            return g(torch.from_numpy(x).to(dev)).float().cpu().numpy()
+        with torch.no_grad():  # the clamp eo2sar-export puts into the graph, so checkpoint and ONNX agree
+            return g(torch.from_numpy(x).to(dev).clamp(-1.0, 1.0)).float().cpu().numpy()
 
     return LoadedGenerator(run, list(card["input_scale"]), list(card["input_offset"]), float(card["output_scale"][0]),
                            float(card["output_offset"][0]), int(getattr(g, "multiple", 4)), path.name)

@@ -1,7 +1,7 @@
 """Which normalisation statistics should a tiled translation use? (DESIGN §4 "Seams", measured.)
 
     PYTHONPATH=training python3 training/experiments/scene_stats.py \
-        training/runs/default-model/checkpoints/recal.pt [--count 8] [--size 512] [--tile 128] [--margin 44]
+        training/runs/default-model/checkpoints/recal.pt [--data synthetic|multiearth] [--count 8] [--size 512]
 
 A generator trained with per-image statistics (instance norm, or our tile-invariant norm, which
 trains exactly like instance norm) can be run with different statistics. On held-out synthetic
@@ -25,6 +25,7 @@ import argparse
 import copy
 import statistics
 import sys
+from collections import defaultdict
 from pathlib import Path
 from typing import Callable, Sequence
 
@@ -33,12 +34,11 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from eo2sar_train import metrics
+from eo2sar_train.data import DataConfig, MultiEarthDataset
 from eo2sar_train.evaluate import EvalConfig, _scene_metrics, synthetic_test_set
 from eo2sar_train.export import load_generator as load_checkpoint
 from eo2sar_train.models import recalibrate_frozen_stats
-
-QUALITY = ("psnr", "ssim", "hist_w1_db", "enl")
-
 
 def with_stats_of(g: nn.Module, images: Sequence[torch.Tensor]) -> nn.Module:
     """A copy of G whose frozen statistics are the per-image statistics of ``images`` (averaged)."""
@@ -65,63 +65,124 @@ def tiled(translate_tile: Callable[[torch.Tensor], np.ndarray], x: torch.Tensor,
     return out
 
 
+def variants(g: nn.Module, x: torch.Tensor, tile: int, margin: int, thumbs: Sequence[int]) -> dict[str, np.ndarray]:
+    """G's output (model units) on one normalised scene ``x`` [1, C, H, W] under each kind of statistics."""
+    out = {
+        "whole": run(with_stats_of(g, [x]), x),
+        "per-tile": tiled(lambda t: run(with_stats_of(g, [t]), t), x, tile, margin),
+        "frozen": run(g, x),
+    }
+    for k in thumbs:
+        out[f"thumb/{k}"] = run(with_stats_of(g, [F.avg_pool2d(x, k)]), x)
+    return out
+
+
+def check_tiled_equals_whole(g: nn.Module, x: torch.Tensor, tile: int, margin: int, k: int) -> float:
+    """Thumbnail statistics are fixed per scene, so the tiled output must equal the whole one (model units)."""
+    gk = with_stats_of(g, [F.avg_pool2d(x, k)])
+    diff = np.abs(tiled(lambda t: run(gk, t), x, tile, margin) - run(gk, x))
+    return float(diff[margin:-margin, margin:-margin].max())  # the border differs: reflect vs the net's zero padding
+
+
+def table(title: str, columns: Sequence[str], rows: dict[str, list[dict[str, float]]], aggregate: dict[str, str]) -> str:
+    """Markdown table: one row per statistics kind, each column aggregated over scenes (mean, median or max)."""
+    agg = {"mean": statistics.fmean, "median": statistics.median, "max": max}
+    head = "| statistics | " + " | ".join(columns) + " |\n|---|" + "---|" * len(columns) + "\n"
+    body = "".join(f"| {name} | " + " | ".join(f"{agg[aggregate[c]](r[c] for r in rs):.3f}" for c in columns) + " |\n"
+                   for name, rs in rows.items())
+    return f"{title}\n\n{head}{body}"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("checkpoint", type=Path)
-    ap.add_argument("--count", type=int, default=8)
-    ap.add_argument("--size", type=int, default=512)
+    ap.add_argument("--data", choices=["synthetic", "multiearth"], default="synthetic")
+    ap.add_argument("--count", type=int, default=8, help="synthetic scenes")
+    ap.add_argument("--size", type=int, default=512, help="synthetic scene size (px)")
     ap.add_argument("--tile", type=int, default=128)
     ap.add_argument("--margin", type=int, default=44)
     ap.add_argument("--thumbs", type=int, nargs="+", default=[2, 4, 8])
+    ap.add_argument("--figure", type=Path, help="PNG: EO, truth and each kind of statistics for the first 3 scenes")
     a = ap.parse_args(argv)
-    torch.set_num_threads(max(1, torch.get_num_threads()))
 
     g, ckpt = load_checkpoint(a.checkpoint)
     g = g.eval()
     card, data = ckpt["card"], ckpt["config"]["data"]
     scale = torch.tensor(card["input_scale"], dtype=torch.float32).view(1, -1, 1, 1)
     offset = torch.tensor(card["input_offset"], dtype=torch.float32).view(1, -1, 1, 1)
-    to_db = lambda y: y * float(card["output_scale"][0]) + float(card["output_offset"][0])  # noqa: E731
+
+    def to_db(y: np.ndarray) -> np.ndarray:
+        return (y * float(card["output_scale"][0]) + float(card["output_offset"][0])).astype(np.float32)
+
     cfg = EvalConfig(count=a.count, size=a.size, seed=int(data["seed"]), looks=float(data["looks"]),
                      db_range=tuple(data["sar_db_range"]))
-    ds = synthetic_test_set(cfg)
+    if a.data == "synthetic":
+        ds = synthetic_test_set(cfg)
+        scenes = [(f"scene {i}", ds.scene_arrays(i)) for i in range(len(ds.seeds))]
+    else:
+        dcfg = DataConfig(kind="multiearth", chip_size=256, max_days=30, max_invalid_fraction=1.0, augment="none",
+                          sar_db_range=cfg.db_range)
+        me = MultiEarthDataset(dcfg, "all")
+        scenes = [(p.name, {"eo": eo, "sar_real": sar}) for p, (eo, sar, _) in zip(me.pairs, me.arrays)]
 
-    names = ["whole", "per-tile", "frozen", *[f"thumb/{k}" for k in a.thumbs]]
-    fidelity: dict[str, list[tuple[float, float]]] = {n: [] for n in names}
-    quality: dict[str, list[dict[str, float]]] = {n: [] for n in names}
-    for i in range(len(ds.seeds)):
-        arr = ds.scene_arrays(i)
+    rows: dict[str, list[dict[str, float]]] = defaultdict(list)
+    shown: list[tuple[str, np.ndarray, np.ndarray, dict[str, np.ndarray]]] = []
+    for i, (name, arr) in enumerate(scenes):
         x = (torch.from_numpy(arr["eo"].astype(np.float32))[None] * scale + offset).clamp(-1, 1)
-        outputs = {
-            "whole": run(with_stats_of(g, [x]), x),
-            "per-tile": tiled(lambda t: run(with_stats_of(g, [t]), t), x, a.tile, a.margin),
-            "frozen": run(g, x),
-        }
-        for k in a.thumbs:
-            gk = with_stats_of(g, [F.avg_pool2d(x, k)])
-            outputs[f"thumb/{k}"] = run(gk, x)
-            if i == 0 and k == a.thumbs[0]:  # fixed statistics: tiled == whole, up to float rounding
-                diff = np.abs(tiled(lambda t: run(gk, t), x, a.tile, a.margin) - outputs[f"thumb/{k}"])
-                inner = diff[a.margin:-a.margin, a.margin:-a.margin]  # the raster border differs: reflect vs zero padding
-                print(f"check: thumb/{k} tiled vs whole, max |diff| away from the border {inner.max():.2e} (model units)")
-        ref = to_db(outputs["whole"])
-        for n, y in outputs.items():
-            db = to_db(y)
-            d = np.abs(db - ref)
-            fidelity[n].append((float(d.mean()), float(d.max())))
-            quality[n].append(_scene_metrics(db.astype(np.float32), arr, cfg))
-        print(f"scene {i + 1}/{len(ds.seeds)} done", file=sys.stderr)
+        if i == 0:
+            k = a.thumbs[0]
+            print(f"check: thumb/{k} tiled vs whole, max |diff| away from the border "
+                  f"{check_tiled_equals_whole(g, x, a.tile, a.margin, k):.2e} (model units)")
+        outs = {n: to_db(y) for n, y in variants(g, x, a.tile, a.margin, a.thumbs).items()}
+        for n, db in outs.items():
+            d = np.abs(db - outs["whole"])
+            row = {"mean_to_whole": float(d.mean()), "max_to_whole": float(d.max())}
+            if a.data == "synthetic":
+                row.update(_scene_metrics(db, arr, cfg))
+            else:
+                row.update(metrics.sar_metrics(db, None, arr["sar_real"], None, None, cfg.db_range, cfg.multilook,
+                                               cfg.max_shift, cfg.enl_window))
+            rows[n].append(row)
+        if len(shown) < 3:
+            shown.append((name, arr["eo"], arr["sar_real"] if a.data == "multiearth" else arr["sar_aligned"], outs))
+        print(f"{name} done", file=sys.stderr)
 
-    print(f"\n{a.checkpoint}: {len(ds.seeds)} held-out synthetic scenes of {a.size} px, tile {a.tile} + margin {a.margin}\n")
-    print("| statistics | mean \\|Δ\\| to whole (dB) | max \\|Δ\\| to whole (dB) | PSNR (ML) | SSIM (ML) | W1 dB | ENL (truth 4) |")
-    print("|---|---|---|---|---|---|---|")
-    for n in names:
-        mean_d = statistics.fmean(f[0] for f in fidelity[n])
-        max_d = max(f[1] for f in fidelity[n])
-        q = {k: statistics.fmean(r[k] for r in quality[n]) for k in QUALITY if k != "enl"}
-        enl = statistics.median(r["enl"] for r in quality[n])
-        print(f"| {n} | {mean_d:.3f} | {max_d:.2f} | {q['psnr']:.2f} | {q['ssim']:.3f} | {q['hist_w1_db']:.2f} | {enl:.1f} |")
+    where = (f"{len(scenes)} held-out synthetic scenes of {a.size} px" if a.data == "synthetic"
+             else f"{len(scenes)} MultiEarth pairs (S2 RGB -> real S1 VV)")
+    title = f"{a.checkpoint}: {where}, tile {a.tile} + margin {a.margin}; distances to `whole` in dB"
+    if a.data == "synthetic":
+        cols = ["mean_to_whole", "max_to_whole", "psnr", "ssim", "hist_w1_db", "enl"]
+    else:
+        cols = ["mean_to_whole", "max_to_whole", "median_db", "median_db_truth", "iqr_db", "iqr_db_truth", "hist_w1_db",
+                "enl", "enl_truth"]
+    aggregate = {c: "max" if c == "max_to_whole" else "median" if c.startswith("enl") else "mean" for c in cols}
+    print("\n" + table(title, cols, rows, aggregate))
+    if a.figure:
+        print(f"wrote {figure(shown, a.data, a.figure)}")
     return 0
+
+
+def figure(shown: Sequence[tuple[str, np.ndarray, np.ndarray, dict[str, np.ndarray]]], data: str, path: Path) -> Path:
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from figures import _rgb, _sar_ax
+
+    kinds = list(shown[0][3])
+    fig, axes = plt.subplots(len(shown), 2 + len(kinds), figsize=(2.3 * (2 + len(kinds)), 2.5 * len(shown)), squeeze=False)
+    for row, (name, eo, truth, outs) in zip(axes, shown):
+        row[0].imshow(_rgb(eo))
+        row[0].set_title(name if data == "synthetic" else name.split("_S1")[0], fontsize=7)
+        row[0].axis("off")
+        _sar_ax(row[1], truth, "real S1 VV" if data == "multiearth" else "truth (speckled)")
+        for ax, k in zip(row[2:], kinds):
+            _sar_ax(ax, outs[k], f"{k} statistics")
+    fig.tight_layout()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, dpi=80)
+    plt.close(fig)
+    return path
 
 
 if __name__ == "__main__":

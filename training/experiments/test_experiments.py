@@ -131,3 +131,18 @@ def test_summarize_pairs_runs_by_seed_and_counts_wins(tmp_path: Path) -> None:
     assert cells[6] == "-0.50 ± 0.00 (3/3)"  # ΔW1: lower is better
     best = next(line for line in summarize.best_table(runs) if line.startswith("| W1 dB |"))
     assert "pairloss(N=3) (3/3)" in best
+
+
+def test_scene_stats_tiling_stitches_cores_back_onto_the_grid() -> None:
+    from scene_stats import tiled, with_stats_of
+
+    x = torch.rand(1, 3, 100, 76)
+    # identity "model": every core must land where it came from, partial edge tiles included
+    out = tiled(lambda t: t[0, 0].numpy(), x, tile=32, margin=8)
+    assert np.array_equal(out, x[0, 0].numpy())
+    # fixed statistics of one image make a tile-invariant G: tiled == whole away from the border
+    g = with_stats_of(_tiny(), [x])
+    with torch.no_grad():
+        whole = g(x).numpy()[0, 0]
+    got = tiled(lambda t: g(t).detach().numpy()[0, 0], x, tile=32, margin=32)
+    assert np.abs(got - whole)[32:-32, 32:-32].max() < 1e-5
