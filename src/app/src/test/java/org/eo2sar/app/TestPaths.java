@@ -1,33 +1,20 @@
 package org.eo2sar.app;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
+import org.eo2sar.core.testsupport.TestData;
 
-/**
- * The repository root and the shared test data ({@code ../shared/data} next to it), found from
- * surefire's {@code eo2sar.repo.root} or by walking up from {@code user.dir}: never absolute paths.
- */
+/** The app tests' names for the core's test locations (repository root, shared rasters, tiny models). */
 public final class TestPaths {
     private TestPaths() {
     }
 
     public static Path repoRoot() {
-        String prop = System.getProperty("eo2sar.repo.root");
-        if (prop != null && !prop.isBlank() && isRoot(Paths.get(prop))) {
-            return Paths.get(prop).toAbsolutePath().normalize();
-        }
-        for (Path p = Paths.get(System.getProperty("user.dir")).toAbsolutePath(); p != null; p = p.getParent()) {
-            if (isRoot(p)) {
-                return p.normalize();
-            }
-        }
-        throw new IllegalStateException("cannot find the repository root from " + System.getProperty("user.dir"));
+        return TestData.repoRoot();
     }
 
     /** {@code ../shared/data/rasters}. */
     public static Path rasters() {
-        return repoRoot().resolve("../shared/data/rasters").normalize();
+        return TestData.sharedData("rasters");
     }
 
     public static Path raster(String name) {
@@ -36,15 +23,10 @@ public final class TestPaths {
 
     /** The folder with the tiny test models (tiny-instancenorm.onnx, tiny-tileinvariant.onnx). */
     public static Path models() {
-        return repoRoot().resolve("src/core/src/test/resources/models");
+        return TestData.testModel("");
     }
 
     public static Path model(String name) {
-        return models().resolve(name);
-    }
-
-    private static boolean isRoot(Path p) {
-        return Files.isRegularFile(p.resolve("pom.xml")) && Files.isDirectory(p.resolve("src/core"))
-                && Files.isDirectory(p.resolve("src/app"));
+        return TestData.testModel(name);
     }
 }

@@ -3,10 +3,10 @@ package org.eo2sar.geoserver;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import org.eo2sar.core.raster.GeoRaster;
 import org.eo2sar.core.raster.GeoTiffRasters;
 import org.eo2sar.core.raster.RasterInfo;
+import org.eo2sar.core.testsupport.TestData;
 import org.geotools.api.referencing.FactoryException;
 import org.geotools.api.referencing.datum.PixelInCell;
 import org.geotools.coverage.Category;
@@ -26,29 +26,15 @@ final class Fixtures {
     private Fixtures() {
     }
 
-    /** Repository root: surefire's {@code eo2sar.repo.root}, else the first parent of user.dir with src/core. */
-    static Path repoRoot() {
-        String prop = System.getProperty("eo2sar.repo.root");
-        if (prop != null && Files.isDirectory(Paths.get(prop, "src", "core"))) {
-            return Paths.get(prop).toAbsolutePath().normalize();
-        }
-        for (Path p = Paths.get(System.getProperty("user.dir")).toAbsolutePath(); p != null; p = p.getParent()) {
-            if (Files.isRegularFile(p.resolve("pom.xml")) && Files.isDirectory(p.resolve("src/core"))) {
-                return p;
-            }
-        }
-        throw new IllegalStateException("cannot find the repository root from " + System.getProperty("user.dir"));
-    }
-
     static Path raster(String name) {
-        return repoRoot().resolve("../shared/data/rasters").resolve(name).normalize();
+        return TestData.sharedData("rasters/" + name);
     }
 
     /** A model folder holding copies of both tiny generators. */
     static Path modelsDir(Path parent) throws IOException {
         Path dir = Files.createDirectories(parent.resolve("models"));
         for (String m : new String[] {TILE_INVARIANT, INSTANCE_NORM}) {
-            Files.copy(repoRoot().resolve("src/core/src/test/resources/models/" + m + ".onnx"), dir.resolve(m + ".onnx"));
+            Files.copy(TestData.testModel(m + ".onnx"), dir.resolve(m + ".onnx"));
         }
         return dir;
     }

@@ -11,6 +11,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import javax.xml.parsers.DocumentBuilderFactory;
+import org.eo2sar.core.testsupport.TestData;
 import org.geotools.coverage.grid.GridCoverage2D;
 import org.geotools.process.factory.DescribeParameter;
 import org.geotools.process.factory.DescribeProcess;
@@ -62,7 +63,7 @@ class SldExampleTest {
     void sldUsesTheProcessAsARenderingTransformation() throws Exception {
         DocumentBuilderFactory f = DocumentBuilderFactory.newInstance();
         f.setNamespaceAware(true);
-        Document sld = f.newDocumentBuilder().parse(Fixtures.repoRoot().resolve("docs/sld/eo2sar-translate.sld").toFile());
+        Document sld = f.newDocumentBuilder().parse(TestData.repoRoot().resolve("docs/sld/eo2sar-translate.sld").toFile());
         NodeList functions = sld.getElementsByTagNameNS(OGC, "Function");
         Element translate = (Element) functions.item(0);
         assertEquals("eo2sar:Translate", translate.getAttribute("name"));
