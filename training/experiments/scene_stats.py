@@ -167,7 +167,9 @@ def figure(shown: Sequence[tuple[str, np.ndarray, np.ndarray, dict[str, np.ndarr
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from figures import _rgb, _sar_ax
+    from PIL import Image
+
+    from figures import _rgb, _sar_ax, _save
 
     kinds = list(shown[0][3])
     fig, axes = plt.subplots(len(shown), 2 + len(kinds), figsize=(2.3 * (2 + len(kinds)), 2.5 * len(shown)), squeeze=False)
@@ -179,9 +181,9 @@ def figure(shown: Sequence[tuple[str, np.ndarray, np.ndarray, dict[str, np.ndarr
         for ax, k in zip(row[2:], kinds):
             _sar_ax(ax, outs[k], f"{k} statistics")
     fig.tight_layout()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=80)
-    plt.close(fig)
+    _save(fig, path, dpi=60)
+    # speckle-like texture compresses badly: a 256-colour palette keeps the picture and shrinks the file
+    Image.open(path).convert("RGB").quantize(colors=256, method=Image.Quantize.MEDIANCUT).save(path, optimize=True)
     return path
 
 
