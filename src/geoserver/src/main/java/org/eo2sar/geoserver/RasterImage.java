@@ -1,39 +1,22 @@
 package org.eo2sar.geoserver;
 
-import java.awt.Rectangle;
 import java.awt.image.ColorModel;
 import java.awt.image.Raster;
-import java.awt.image.RenderedImage;
 import java.awt.image.SampleModel;
-import java.awt.image.WritableRaster;
-import java.util.Vector;
+import org.apache.sis.image.PlanarImage;
 
 /**
- * A computed raster as a one-tile {@link RenderedImage} that keeps the raster's origin (a
- * {@code BufferedImage} would force minX = minY = 0, and a coverage's image must match its grid range).
+ * A computed raster as a one-tile image that keeps the raster's origin (a {@code BufferedImage}
+ * would force minX = minY = 0, and a coverage's image must match its grid range). Apache SIS's
+ * {@link PlanarImage} supplies the rest of {@code RenderedImage} (tile grid, getData, copyData).
  */
-final class RasterImage implements RenderedImage {
+final class RasterImage extends PlanarImage {
     private final Raster raster;
     private final ColorModel colorModel;
 
     RasterImage(Raster raster, ColorModel colorModel) {
         this.raster = raster;
         this.colorModel = colorModel;
-    }
-
-    @Override
-    public Vector<RenderedImage> getSources() {
-        return null;
-    }
-
-    @Override
-    public Object getProperty(String name) {
-        return java.awt.Image.UndefinedProperty;
-    }
-
-    @Override
-    public String[] getPropertyNames() {
-        return null;
     }
 
     @Override
@@ -47,16 +30,6 @@ final class RasterImage implements RenderedImage {
     }
 
     @Override
-    public int getWidth() {
-        return raster.getWidth();
-    }
-
-    @Override
-    public int getHeight() {
-        return raster.getHeight();
-    }
-
-    @Override
     public int getMinX() {
         return raster.getMinX();
     }
@@ -67,23 +40,13 @@ final class RasterImage implements RenderedImage {
     }
 
     @Override
-    public int getNumXTiles() {
-        return 1;
+    public int getWidth() {
+        return raster.getWidth();
     }
 
     @Override
-    public int getNumYTiles() {
-        return 1;
-    }
-
-    @Override
-    public int getMinTileX() {
-        return 0;
-    }
-
-    @Override
-    public int getMinTileY() {
-        return 0;
+    public int getHeight() {
+        return raster.getHeight();
     }
 
     @Override
@@ -97,41 +60,10 @@ final class RasterImage implements RenderedImage {
     }
 
     @Override
-    public int getTileGridXOffset() {
-        return raster.getMinX();
-    }
-
-    @Override
-    public int getTileGridYOffset() {
-        return raster.getMinY();
-    }
-
-    @Override
     public Raster getTile(int tileX, int tileY) {
         if (tileX != 0 || tileY != 0) {
-            throw new IllegalArgumentException("no tile " + tileX + "," + tileY);
+            throw new IndexOutOfBoundsException("no tile " + tileX + "," + tileY + " in a one-tile image");
         }
         return raster;
-    }
-
-    @Override
-    public Raster getData() {
-        return getData(raster.getBounds());
-    }
-
-    @Override
-    public Raster getData(Rectangle rect) {
-        WritableRaster copy = raster.createCompatibleWritableRaster(rect);
-        copy.setRect(raster);
-        return copy;
-    }
-
-    @Override
-    public WritableRaster copyData(WritableRaster dest) {
-        if (dest == null) {
-            return (WritableRaster) getData();
-        }
-        dest.setRect(raster);
-        return dest;
     }
 }
