@@ -36,7 +36,7 @@ from torch import nn
 
 from eo2sar_train import metrics
 from eo2sar_train.data import DataConfig, MultiEarthDataset
-from eo2sar_train.evaluate import EvalConfig, _scene_metrics, synthetic_test_set
+from eo2sar_train.evaluate import EvalConfig, _scene_metrics, markdown_table, synthetic_test_set
 from eo2sar_train.export import load_generator as load_checkpoint
 from eo2sar_train.models import recalibrate_frozen_stats
 
@@ -87,10 +87,9 @@ def check_tiled_equals_whole(g: nn.Module, x: torch.Tensor, tile: int, margin: i
 def table(title: str, columns: Sequence[str], rows: dict[str, list[dict[str, float]]], aggregate: dict[str, str]) -> str:
     """Markdown table: one row per statistics kind, each column aggregated over scenes (mean, median or max)."""
     agg = {"mean": statistics.fmean, "median": statistics.median, "max": max}
-    head = "| statistics | " + " | ".join(columns) + " |\n|---|" + "---|" * len(columns) + "\n"
-    body = "".join(f"| {name} | " + " | ".join(f"{agg[aggregate[c]](r[c] for r in rs):.3f}" for c in columns) + " |\n"
-                   for name, rs in rows.items())
-    return f"{title}\n\n{head}{body}"
+    summary = [{"statistics": name, **{c: float(agg[aggregate[c]](r[c] for r in rs)) for c in columns}}
+               for name, rs in rows.items()]
+    return f"{title}\n\n{markdown_table(summary, ['statistics', *columns])}"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
