@@ -139,16 +139,7 @@ class FileTranslationTest {
     @Test
     void cancellationLeavesNoOutput() throws IOException {
         Path out = tmp.resolve("cancelled.tif");
-        Progress cancel = new Progress() {
-            @Override
-            public void update(long done, long total) {
-            }
-
-            @Override
-            public boolean isCancelled() {
-                return true;
-            }
-        };
+        Progress cancel = TestData.CANCELLED;
         Eo2SarException e = assertThrows(Eo2SarException.class,
                 () -> FileTranslation.run(model, TranslateRequest.of(RGB, out), cancel));
         assertEquals(Kind.CANCELLED, e.kind());

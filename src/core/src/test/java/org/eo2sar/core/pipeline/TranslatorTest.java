@@ -25,6 +25,7 @@ import org.eo2sar.core.model.DeviceSpec;
 import org.eo2sar.core.model.OnnxGenerator;
 import org.eo2sar.core.raster.GeoRaster;
 import org.eo2sar.core.raster.GeoTiffRasters;
+import org.eo2sar.core.testsupport.TestData;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -317,16 +318,7 @@ class TranslatorTest {
             img.computeAll();
             assertEquals(img.stats().tilesTotal(), last.get());
         }
-        Progress cancel = new Progress() {
-            @Override
-            public void update(long done, long total) {
-            }
-
-            @Override
-            public boolean isCancelled() {
-                return true;
-            }
-        };
+        Progress cancel = TestData.CANCELLED;
         try (TranslatedImage img = new Translator(invariant).translate(rgb.image(), base, cancel)) {
             assertEquals(Kind.CANCELLED, assertThrows(Eo2SarException.class, () -> img.getTile(0, 0)).kind());
         }

@@ -3,6 +3,7 @@ package org.eo2sar.core.testsupport;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import org.eo2sar.core.Progress;
 
 /**
  * Locates the repository root and the shared test data ({@code ../shared/data} next to it)
@@ -10,6 +11,18 @@ import java.nio.file.Paths;
  * {@code user.dir} until we find the root pom with a {@code src/core} module.
  */
 public final class TestData {
+    /** A progress that asks every translation to stop at its first check. */
+    public static final Progress CANCELLED = new Progress() {
+        @Override
+        public void update(long done, long total) {
+        }
+
+        @Override
+        public boolean isCancelled() {
+            return true;
+        }
+    };
+
     private static volatile Path root;
 
     private TestData() {
