@@ -282,7 +282,10 @@ public final class TranslatedImage implements RenderedImage, AutoCloseable {
             }
             TileEngine.BatchOutcome out;
             try {
-                out = engine.compute(batches.get(b), buf);
+                TileEngine.Buffers use = buf;
+                // a read stuck on a corrupt block is abandoned as soon as the translation is cancelled
+                out = org.eo2sar.core.raster.ReadGuard.withCancellation(() -> cancelled || progress.isCancelled(),
+                        () -> engine.compute(batches.get(b), use));
             } finally {
                 freeBuffers.add(buf);
             }
