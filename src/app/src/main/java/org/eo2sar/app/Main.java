@@ -47,8 +47,8 @@ public final class Main implements Runnable {
         LogSetup.configure(java.util.Arrays.asList(args).contains("--verbose"));
         CommandLine cl = new CommandLine(new Main());
         cl.setExpandAtFiles(false); // "--aoi @file" is ours, not picocli's argument file
-        cl.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));
-        cl.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));
+        cl.setOut(new PrintWriter(new TerminalSafeWriter(new java.io.OutputStreamWriter(out, StandardCharsets.UTF_8)), true));
+        cl.setErr(new PrintWriter(new TerminalSafeWriter(new java.io.OutputStreamWriter(err, StandardCharsets.UTF_8)), true));
         cl.setParameterExceptionHandler((ex, a) -> {
             PrintWriter w = ex.getCommandLine().getErr();
             w.println("eo2sar: " + ex.getMessage());

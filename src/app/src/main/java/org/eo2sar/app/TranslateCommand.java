@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.eo2sar.core.Eo2SarException;
 import org.eo2sar.core.model.DeviceSpec;
 import org.eo2sar.core.model.OnnxGenerator;
@@ -83,17 +84,24 @@ final class TranslateCommand implements Callable<Integer> {
         var out = spec.commandLine().getOut();
         ConsoleProgress progress = new ConsoleProgress(spec.commandLine().getErr(), System.console() != null);
         CountDownLatch finished = new CountDownLatch(1);
-        // Ctrl-C: ask the core to stop between tile batches and let it remove its temporary file.
+        AtomicReference<OnnxGenerator> open = new AtomicReference<>();
+        // Ctrl-C / SIGTERM: ask the core to stop between tile batches and let it remove its
+        // temporary file; if that takes too long, close the model (it stops and awaits the runs in
+        // flight first), so the JVM never exits with a thread inside a freed ONNX session.
         Thread hook = new Thread(() -> {
             progress.cancel();
             try {
-                finished.await(10, TimeUnit.SECONDS);
+                if (!finished.await(10, TimeUnit.SECONDS) && open.get() != null) {
+                    open.get().close();
+                    finished.await(5, TimeUnit.SECONDS);
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
         }, "eo2sar-cancel");
         Runtime.getRuntime().addShutdownHook(hook);
         try (OnnxGenerator generator = OnnxGenerator.open(model, dev)) {
+            open.set(generator);
             out.println("model " + generator.card().name() + " " + generator.card().version() + " on " + generator.deviceDescription());
             out.flush();
             Path createdDir = createParent(output);

@@ -39,9 +39,29 @@ public class Eo2SarException extends RuntimeException {
         this.kind = Objects.requireNonNull(kind);
     }
 
-    /** Library messages (SIS, ONNX Runtime, JTS) embedded in ours may span lines; users get one. */
+    /**
+     * Library messages (SIS, ONNX Runtime, JTS) embedded in ours may span lines; users get one.
+     * Text taken from files (names, tags) may hold terminal escape sequences: every other control
+     * character is shown as {@code \\uXXXX} so a message can never drive the user's terminal.
+     */
     private static String oneLine(String message) {
-        return message == null ? null : message.strip().replaceAll("\\s*\\R\\s*", " ");
+        if (message == null) {
+            return null;
+        }
+        String line = message.strip().replaceAll("\\s*\\R\\s*", " ");
+        StringBuilder b = null;
+        for (int i = 0; i < line.length(); i++) {
+            char c = line.charAt(i);
+            if (Character.isISOControl(c)) {
+                if (b == null) {
+                    b = new StringBuilder(line.substring(0, i));
+                }
+                b.append(String.format(java.util.Locale.ROOT, "\\u%04x", (int) c));
+            } else if (b != null) {
+                b.append(c);
+            }
+        }
+        return b == null ? line : b.toString();
     }
 
     public Kind kind() {

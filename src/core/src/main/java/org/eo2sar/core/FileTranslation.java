@@ -10,6 +10,7 @@ import org.eo2sar.core.pipeline.AreaOfInterest;
 import org.eo2sar.core.pipeline.OutputType;
 import org.eo2sar.core.pipeline.TranslatedImage;
 import org.eo2sar.core.pipeline.TranslationOptions;
+import org.eo2sar.core.pipeline.TranslationLimits;
 import org.eo2sar.core.pipeline.TranslationStats;
 import org.eo2sar.core.pipeline.Translator;
 import org.eo2sar.core.raster.GeoRaster;
@@ -40,22 +41,34 @@ public final class FileTranslation {
      * batches computed in parallel ({@code eo2sar translate --threads}); 0 = {@link Translator}'s default.
      */
     public static TranslateResult run(OnnxGenerator generator, TranslateRequest request, Progress progress, int workers) {
+        return run(generator, request, progress, workers, TranslationLimits.DEFAULTS);
+    }
+
+    /**
+     * As {@link #run(OnnxGenerator, TranslateRequest, Progress, int)} within {@code limits}
+     * (raster size, tile, margin, batch, buffer memory, read deadline): over a limit is
+     * INVALID_ARGUMENT naming it, before any output exists.
+     */
+    public static TranslateResult run(OnnxGenerator generator, TranslateRequest request, Progress progress, int workers,
+                                      TranslationLimits limits) {
         Objects.requireNonNull(generator, "generator");
+        Objects.requireNonNull(limits, "limits");
         long t0 = System.nanoTime();
         Path in = request.input().toAbsolutePath().normalize();
         Path out = request.output().toAbsolutePath().normalize();
         if (in.equals(out) || (Files.exists(out) && Files.exists(in) && sameFile(in, out))) {
             throw new Eo2SarException(Kind.INVALID_ARGUMENT, "output " + request.output() + " is the input file");
         }
-        try (GeoRaster raster = GeoTiffRasters.open(request.input())) {
+        try (GeoRaster raster = GeoTiffRasters.open(request.input(), limits.readTimeout())) {
             RasterInfo info = raster.info();
+            limits.checkRaster(request.input().toString(), info.width(), info.height(), info.bandCount());
             Geometry roi = request.aoi() == null ? null
                     : AreaOfInterest.parse(request.aoi(), request.aoiCrs(), info.georef());
             TranslationOptions options = new TranslationOptions(request.bands(), request.tileSize(), request.margin(),
                     request.batchSize(), request.stitch(), request.outputType(), info.nodata(), roi);
             WriteOptions write = request.outputType() == OutputType.UINT8
                     ? WriteOptions.defaults().withNodata(0) : WriteOptions.defaults();
-            try (TranslatedImage image = new Translator(generator, workers).translate(raster.image(), options, progress)) {
+            try (TranslatedImage image = new Translator(generator, workers, limits).translate(raster.image(), options, progress)) {
                 GeoTiffRasters.write(image, info.georef(), request.output(), write);
                 TranslationStats s = image.stats();
                 return new TranslateResult(request.output(), info.width(), info.height(), s.tilesRun(),

@@ -16,6 +16,14 @@ class Eo2SarExceptionTest {
     }
 
     @Test
+    void terminalEscapeSequencesAreShownNotSent() {
+        Eo2SarException e = new Eo2SarException(Eo2SarException.Kind.INVALID_INPUT,
+                "a.tif has an unreadable GDAL_NODATA value \"\u001b]0;pwned\u0007\u001b[2J\tx\"");
+        assertEquals("a.tif has an unreadable GDAL_NODATA value \"\\u001b]0;pwned\\u0007\\u001b[2J\\u0009x\"",
+                e.getMessage());
+    }
+
+    @Test
     void nullMessageStaysNull() {
         assertNull(new Eo2SarException(Eo2SarException.Kind.IO, null).getMessage());
     }

@@ -89,7 +89,7 @@ public record ExecuteRequest(String href, TranslateParams params, boolean raw) {
             }
         } else if (n.isArray()) {
             for (JsonNode e : n) {
-                if (!e.isIntegralNumber()) {
+                if (!e.isIntegralNumber() || !e.canConvertToInt()) { // 2^40+1 must not become band 1
                     throw ApiException.badRequest("input 'bands' must be a list of 1-based band numbers, got " + n);
                 }
                 out.add(e.asInt());

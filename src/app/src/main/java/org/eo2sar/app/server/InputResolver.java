@@ -105,12 +105,36 @@ public final class InputResolver {
         // Compare the normalised form so "prefix/../elsewhere" and "prefix@evil" cannot pass the test.
         boolean allowed = httpish && uri.getRawUserInfo() == null && uri.getHost() != null
                 && (uri.getRawPath() == null || !uri.getRawPath().contains(".."))
+                && decodedPathIsPlain(uri)
                 && urlPrefixes.stream().anyMatch(prefix -> uri.toString().startsWith(prefix));
         if (!allowed) {
             throw ApiException.badRequest("input '" + href + "' is a URL; only files in the data directories"
                     + (urlPrefixes.isEmpty() ? "" : " and URLs under the allow-listed prefixes") + " are accepted");
         }
         return uri;
+    }
+
+    /**
+     * The upstream server decodes the path before it resolves it, so the prefix test must hold
+     * for the decoded path too: {@code %2e%2e}, {@code .%2e}, encoded slashes or backslashes and
+     * double encoding ({@code %252e}) are refused.
+     */
+    private static boolean decodedPathIsPlain(URI uri) {
+        String raw = uri.getRawPath();
+        String path = uri.getPath();
+        if (raw == null || path == null) {
+            return true;
+        }
+        String lower = raw.toLowerCase(Locale.ROOT);
+        if (lower.contains("%2f") || lower.contains("%5c") || path.indexOf('%') >= 0 || path.indexOf('\\') >= 0) {
+            return false;
+        }
+        for (String segment : path.split("/", -1)) {
+            if (segment.equals(".") || segment.equals("..")) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private Path insideDataDir(Path real) {
@@ -128,6 +152,17 @@ public final class InputResolver {
     private static Path checkRegular(Path real, String href) {
         if (!Files.isRegularFile(real)) {
             throw ApiException.badRequest("input '" + href + "' is not a regular file");
+        }
+        // A hard link looks like any file inside the directory but may be a file from outside it;
+        // its real path cannot tell, so files with more than one link are refused.
+        try {
+            Object links = Files.getAttribute(real, "unix:nlink");
+            if (links instanceof Integer n && n > 1) {
+                throw ApiException.badRequest("input '" + href + "' has " + n + " hard links; only files with a single"
+                        + " link are accepted (a hard link may point outside the data directory)");
+            }
+        } catch (UnsupportedOperationException | IllegalArgumentException | IOException e) {
+            // no unix attribute view (not Linux/macOS): only symbolic links are checked
         }
         return real;
     }

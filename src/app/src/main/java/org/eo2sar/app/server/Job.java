@@ -122,9 +122,14 @@ public final class Job {
         return new Progress() {
             @Override
             public void update(long d, long total) {
-                tilesDone = d;
-                tilesTotal = total;
-                message = "translated " + d + " of " + total + " tiles";
+                synchronized (Job.this) {
+                    if (status != Status.RUNNING) {
+                        return; // a late batch must not overwrite a failure message
+                    }
+                    tilesDone = d;
+                    tilesTotal = total;
+                    message = "translated " + d + " of " + total + " tiles";
+                }
                 hooks.onProgress(Job.this, d, total);
             }
 

@@ -31,9 +31,27 @@ class InputResolverTest {
 
         for (String bad : List.of("link.tif", "../secret.tif", "sub/../../secret.tif", secret.toString(), "sub", "",
                 "http://127.0.0.1:9/other/x.tif", "http://127.0.0.1:9/data/../x.tif", "http://127.0.0.1:9@evil/data/x.tif",
-                "file:" + sub.resolve("a.tif"), "ftp://127.0.0.1:9/data/x.tif", "nope.tif")) {
+                "file:" + sub.resolve("a.tif"), "ftp://127.0.0.1:9/data/x.tif", "nope.tif",
+                // encoded dot segments and slashes the upstream server would decode (issue 11, item 4)
+                "http://127.0.0.1:9/data/%2e%2e/x.tif", "http://127.0.0.1:9/data/%2E%2E/x.tif",
+                "http://127.0.0.1:9/data/.%2e/x.tif", "http://127.0.0.1:9/data/%2e./x.tif",
+                "http://127.0.0.1:9/data/..%2fx.tif", "http://127.0.0.1:9/data/%252e%252e/x.tif",
+                "http://127.0.0.1:9/data/..%5cx.tif")) {
             ApiException e = assertThrows(ApiException.class, () -> r.resolve(bad), bad);
             assertEquals(400, e.status(), bad);
         }
+    }
+
+    @Test
+    void hardLinkToAFileOutsideIsRefused() throws Exception {
+        Path data = Files.createDirectories(tmp.resolve("data2"));
+        Path secret = Files.writeString(tmp.resolve("secret2.tif"), "s");
+        Files.createLink(data.resolve("hard.tif"), secret);
+        Files.writeString(data.resolve("plain.tif"), "x");
+        InputResolver r = new InputResolver(List.of(data), List.of());
+        assertEquals(data.resolve("plain.tif").toRealPath(), ((InputResolver.LocalFile) r.resolve("plain.tif")).path());
+        ApiException e = assertThrows(ApiException.class, () -> r.resolve("hard.tif"));
+        assertEquals(400, e.status());
+        org.junit.jupiter.api.Assertions.assertTrue(e.detail().contains("hard links"), e.detail());
     }
 }

@@ -13,7 +13,10 @@ import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import org.eo2sar.core.Eo2SarException;
 import org.eo2sar.core.Eo2SarException.Kind;
 
@@ -21,6 +24,9 @@ import org.eo2sar.core.Eo2SarException.Kind;
  * One ONNX generator: one {@link OrtSession} (shared by all threads; {@code OrtSession.run} is
  * thread-safe), its validated {@link ModelCard} and the device it runs on. Input is float32 NCHW
  * with C = card input bands; output float32 NCHW with C = card output bands and the input's H×W.
+ * {@link #close()} is safe while other threads are inside {@link #run}: it asks the runs in flight
+ * to terminate and waits for them before freeing the native session (freeing it under a running
+ * thread crashed the JVM in libonnxruntime.so); runs after close are refused with CANCELLED.
  */
 public final class OnnxGenerator implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(OnnxGenerator.class.getName());
@@ -35,6 +41,10 @@ public final class OnnxGenerator implements AutoCloseable {
     private final boolean cuda;
     private final int intraOpThreads;
     private final String deviceDescription;
+    /** Guards {@link #closed} and {@link #active}: the run options of every run in flight. */
+    private final Object runLock = new Object();
+    private final Set<OrtSession.RunOptions> active = new HashSet<>();
+    private boolean closed;
 
     private OnnxGenerator(Path path, OrtEnvironment env, OrtSession session, ModelCard card, String inputName,
                           String outputName, long[] inputShape, boolean cuda, int intraOpThreads, String device) {
@@ -230,15 +240,60 @@ public final class OnnxGenerator implements AutoCloseable {
         }
         FloatBuffer in = input.slice().limit((int) inCount);
         FloatBuffer out = output.slice().limit((int) outCount);
+        OrtSession.RunOptions options = enter();
         try (OnnxTensor tIn = OnnxTensor.createTensor(env, in, new long[] {batch, cin, height, width});
              OnnxTensor tOut = OnnxTensor.createTensor(env, out, new long[] {batch, cout, height, width})) {
             long t0 = System.nanoTime();
-            try (OrtSession.Result r = session.run(Map.of(inputName, tIn), Map.of(outputName, tOut))) {
+            try (OrtSession.Result r = session.run(Map.of(inputName, tIn), Collections.emptySet(),
+                    Map.of(outputName, tOut), options)) {
                 return System.nanoTime() - t0;
             }
         } catch (OrtException e) {
+            if (isClosing()) {
+                throw new Eo2SarException(Kind.CANCELLED, "model " + path + " was closed during a run", e);
+            }
             throw new Eo2SarException(Kind.INVALID_MODEL, "model " + path + " failed on a " + batch + "x" + cin + "x"
                     + height + "x" + width + " batch: " + oneLine(e.getMessage()), e);
+        } finally {
+            leave(options);
+        }
+    }
+
+    /** Registers a run; refused once closing has begun. */
+    private OrtSession.RunOptions enter() {
+        synchronized (runLock) {
+            if (closed) {
+                throw new Eo2SarException(Kind.CANCELLED, "model " + path + " is closed");
+            }
+            try {
+                OrtSession.RunOptions o = new OrtSession.RunOptions();
+                active.add(o);
+                return o;
+            } catch (OrtException e) {
+                throw new Eo2SarException(Kind.INVALID_MODEL, "model " + path + ": cannot create run options: "
+                        + oneLine(e.getMessage()), e);
+            }
+        }
+    }
+
+    private void leave(OrtSession.RunOptions o) {
+        synchronized (runLock) {
+            active.remove(o);
+            o.close();
+            runLock.notifyAll();
+        }
+    }
+
+    private boolean isClosing() {
+        synchronized (runLock) {
+            return closed;
+        }
+    }
+
+    /** Runs currently inside {@code OrtSession.run} (for tests and diagnostics). */
+    public int runsInFlight() {
+        synchronized (runLock) {
+            return active.size();
         }
     }
 
@@ -288,8 +343,37 @@ public final class OnnxGenerator implements AutoCloseable {
         return outputName;
     }
 
+    /**
+     * Terminates the runs in flight, waits until every one has left the session, then frees it.
+     * Idempotent and thread-safe (shutdown hooks, servers and failing translations may all call it).
+     */
     @Override
     public void close() {
+        boolean interrupted = false;
+        synchronized (runLock) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            for (OrtSession.RunOptions o : active) {
+                try {
+                    o.setTerminate(true);
+                } catch (OrtException e) {
+                    LOG.log(System.Logger.Level.WARNING, "cannot stop a run of " + path + ": " + oneLine(e.getMessage()));
+                }
+            }
+            // Never free the session while a thread is inside it, even when interrupted.
+            while (!active.isEmpty()) {
+                try {
+                    runLock.wait();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
         try {
             session.close();
         } catch (OrtException e) {

@@ -43,10 +43,15 @@ import org.eo2sar.core.tiling.TilePlan;
  * computed on a bounded worker pool while the next batches in row-major order are prefetched,
  * and finished window outputs sit in a bounded LRU cache — so memory depends on tile size,
  * batch size, workers and (for FEATHER) one row of tiles, never on the raster size. A tile
- * evicted too early is simply recomputed. Close it to stop the workers.
+ * evicted too early is simply recomputed. The first failed batch fails every later one with the
+ * same error. Close it to stop the workers: close waits for the batches in flight, so nothing
+ * still reads the source or runs the model once it returns.
  */
 public final class TranslatedImage implements RenderedImage, AutoCloseable {
     private static final AtomicInteger POOL_ID = new AtomicInteger();
+    private static final System.Logger LOG = System.getLogger(TranslatedImage.class.getName());
+    /** How long close() waits for batches in flight (each read has its own deadline, each run is short). */
+    private static final long CLOSE_WAIT_SECONDS = 120;
 
     private final RenderedImage source;
     private final TilePlan plan;
@@ -80,6 +85,9 @@ public final class TranslatedImage implements RenderedImage, AutoCloseable {
     private final AtomicLong firstStart = new AtomicLong(Long.MAX_VALUE);
     private final AtomicLong lastEnd = new AtomicLong(Long.MIN_VALUE);
     private volatile boolean cancelled;
+    /** The first batch failure; later batches fail with it instead of starting. */
+    private final java.util.concurrent.atomic.AtomicReference<Throwable> failure =
+            new java.util.concurrent.atomic.AtomicReference<>();
 
     TranslatedImage(RenderedImage source, TilePlan plan, TileEngine engine, Stitch stitch, OutputType outputType,
                     RoiMask roi, int batchSize, int workers, Progress progress) {
@@ -166,10 +174,35 @@ public final class TranslatedImage implements RenderedImage, AutoCloseable {
         }
     }
 
-    /** Stops the workers; tiles can no longer be computed. */
+    /**
+     * Stops the workers and waits for the batches in flight to end; tiles can no longer be
+     * computed. The caller may then close the generator and the source safely.
+     */
     @Override
     public void close() {
+        cancelled = true;
         pool.shutdownNow();
+        boolean interrupted = false;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(CLOSE_WAIT_SECONDS);
+        while (!pool.isTerminated() && System.nanoTime() < deadline) {
+            try {
+                pool.awaitTermination(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+            } catch (InterruptedException e) {
+                interrupted = true; // keep waiting: returning early would let the caller free what they use
+            }
+        }
+        if (!pool.isTerminated()) {
+            LOG.log(System.Logger.Level.WARNING, "translation workers still busy " + CLOSE_WAIT_SECONDS
+                    + " s after close; the model session waits for its own runs before it is freed");
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** True once every worker thread has ended (after {@link #close()}). */
+    public boolean isTerminated() {
+        return pool.isTerminated();
     }
 
     // ---- scheduling -------------------------------------------------------------------------
@@ -228,6 +261,14 @@ public final class TranslatedImage implements RenderedImage, AutoCloseable {
     }
 
     private void runBatch(int b, CompletableFuture<WindowResult[]> f) {
+        Throwable earlier = failure.get();
+        if (earlier != null) {
+            synchronized (lock) {
+                inflight.remove(b);
+            }
+            f.completeExceptionally(earlier);
+            return;
+        }
         try {
             if (cancelled || progress.isCancelled()) {
                 cancelled = true;
@@ -241,7 +282,10 @@ public final class TranslatedImage implements RenderedImage, AutoCloseable {
             }
             TileEngine.BatchOutcome out;
             try {
-                out = engine.compute(batches.get(b), buf);
+                TileEngine.Buffers use = buf;
+                // a read stuck on a corrupt block is abandoned as soon as the translation is cancelled
+                out = org.eo2sar.core.raster.ReadGuard.withCancellation(() -> cancelled || progress.isCancelled(),
+                        () -> engine.compute(batches.get(b), use));
             } finally {
                 freeBuffers.add(buf);
             }
@@ -266,6 +310,7 @@ public final class TranslatedImage implements RenderedImage, AutoCloseable {
             }
             f.complete(out.results());
         } catch (Throwable e) {
+            failure.compareAndSet(null, e);
             synchronized (lock) {
                 inflight.remove(b);
             }

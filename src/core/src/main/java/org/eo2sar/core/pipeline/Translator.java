@@ -16,6 +16,7 @@ import org.eo2sar.core.tiling.TilePlan;
 public final class Translator {
     private final OnnxGenerator generator;
     private final int workers;
+    private final TranslationLimits limits;
 
     /** Workers default to one per CPU core divided by the model's intra-op threads (2 on CUDA). */
     public Translator(OnnxGenerator generator) {
@@ -24,6 +25,12 @@ public final class Translator {
 
     /** @param workers batches computed in parallel; 0 = default */
     public Translator(OnnxGenerator generator, int workers) {
+        this(generator, workers, TranslationLimits.DEFAULTS);
+    }
+
+    /** @param limits bounds on the raster size, tile, margin, batch and buffer memory of each translation */
+    public Translator(OnnxGenerator generator, int workers, TranslationLimits limits) {
+        this.limits = java.util.Objects.requireNonNull(limits, "limits");
         if (workers < 0) {
             throw new Eo2SarException(Kind.INVALID_ARGUMENT, "workers must be >= 0, got " + workers);
         }
@@ -41,12 +48,17 @@ public final class Translator {
         return workers;
     }
 
+    public TranslationLimits limits() {
+        return limits;
+    }
+
     /**
      * @throws Eo2SarException INVALID_ARGUMENT for band selections that do not match the card,
      *                         tile/margin that break the model's multiple, or a bad batch size
      */
     public TranslatedImage translate(RenderedImage eo, TranslationOptions options, Progress progress) {
         ModelCard card = generator.card();
+        limits.checkRaster("the input", eo.getWidth(), eo.getHeight(), eo.getSampleModel().getNumBands());
         int[] bands = bands(eo.getSampleModel().getNumBands(), options.bands(), card);
         int tile = options.tileSize() > 0 ? options.tileSize() : card.tileSize();
         int margin = options.margin() >= 0 ? options.margin() : card.tileMargin();
@@ -54,8 +66,13 @@ public final class Translator {
             throw new Eo2SarException(Kind.INVALID_ARGUMENT, "tile size must be >= 0 (0 = model default) and margin >= 0"
                     + " (or -1 = model default), got " + options.tileSize() + " and " + options.margin());
         }
+        // before any arithmetic on them: tile + 2 x margin must not overflow, nor buffers explode
+        limits.checkRequest(tile, margin, options.batchSize());
         TilePlan plan = TilePlan.of(eo.getWidth(), eo.getHeight(), tile, margin, card.tileMultiple());
         int batch = batchSize(options.batchSize());
+        limits.checkRequest(plan.tileSize(), plan.margin(), batch);
+        limits.checkMemory(plan.tileSize() + 2L * plan.margin(), Math.max(batch, generator.fixedBatch()), workers,
+                bands.length, card.outputBands().size());
         checkFixedSize(plan);
         RoiMask roi = null;
         if (options.roi() != null) {

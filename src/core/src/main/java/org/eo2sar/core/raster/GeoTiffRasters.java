@@ -60,12 +60,28 @@ public final class GeoTiffRasters {
      *         IO when reading fails
      */
     public static GeoRaster open(Path file) {
+        return open(file, ReadGuard.DEFAULT_TIMEOUT);
+    }
+
+    /**
+     * As {@link #open(Path)}, with the deadline of each pixel read of the image (a read that takes
+     * longer fails with INVALID_INPUT instead of hanging on a corrupt block).
+     */
+    public static GeoRaster open(Path file, java.time.Duration readTimeout) {
         Objects.requireNonNull(file, "file");
+        Objects.requireNonNull(readTimeout, "readTimeout");
+        if (readTimeout.isNegative() || readTimeout.isZero()) {
+            throw new Eo2SarException(Kind.INVALID_ARGUMENT, "read timeout must be positive, got " + readTimeout);
+        }
         if (!Files.exists(file)) {
             throw invalid(file, "does not exist");
         }
         if (Files.isDirectory(file)) {
             throw invalid(file, "is a directory, not a GeoTIFF file");
+        }
+        if (!Files.isRegularFile(file)) {
+            // a FIFO or device would block or never end; only plain files have a size we can check
+            throw invalid(file, "is not a regular file (a pipe, device or socket); give a GeoTIFF file");
         }
         if (!Files.isReadable(file)) {
             throw invalid(file, "is not readable (permission denied)");
@@ -94,7 +110,7 @@ public final class GeoTiffRasters {
             // Default strategy reads every tile at read() time; we want tiles read on getTile().
             resource.setLoadingStrategy(RasterLoadingStrategy.AT_GET_TILE_TIME);
             GridCoverage coverage = resource.read(null);
-            RenderedImage image = coverage.render(null);
+            RenderedImage image = new GuardedImage(coverage.render(null), file, readTimeout);
             if (image.getWidth() != facts.width() || image.getHeight() != facts.height()
                     || image.getSampleModel().getNumBands() != facts.bands()) {
                 throw invalid(file, "decodes to " + image.getWidth() + "x" + image.getHeight() + "x"
@@ -162,6 +178,17 @@ public final class GeoTiffRasters {
         }
         var g2c = new AffineTransform(m.getElement(0, 0), m.getElement(1, 0), m.getElement(0, 1),
                 m.getElement(1, 1), m.getElement(0, 2), m.getElement(1, 2));
+        double[] e = new double[6];
+        g2c.getMatrix(e);
+        for (double v : e) {
+            if (!Double.isFinite(v)) {
+                throw invalid(file, "has a non-finite pixel size or origin in its georeferencing " + g2c);
+            }
+        }
+        double det = g2c.getDeterminant();
+        if (det == 0 || !Double.isFinite(det)) {
+            throw invalid(file, "has a zero pixel size (degenerate grid-to-CRS transform " + g2c + ")");
+        }
         // GDAL reads the EPSG code from the keys, so that is the code we report.
         OptionalInt epsg = keys != null && keys.epsg().isPresent() ? keys.epsg() : Georeferencing.lookupEpsg(crs);
         return new Georeferencing(g2c, null, epsg, crs, keys);
@@ -322,6 +349,18 @@ public final class GeoTiffRasters {
 
     /** The message of the deepest cause that has one (usually the most specific), on one line. */
     static String oneLine(Throwable t) {
+        // Files.* exceptions carry only the path as message: say what went wrong with it.
+        for (Throwable c = t; c != null && c.getCause() != c; c = c.getCause()) {
+            if (c instanceof java.nio.file.AccessDeniedException a) {
+                return a.getFile() + ": permission denied" + (a.getReason() == null ? "" : " (" + a.getReason() + ")");
+            }
+            if (c instanceof java.nio.file.NoSuchFileException n) {
+                return n.getFile() + ": no such file or directory";
+            }
+            if (c instanceof java.nio.file.FileSystemException f && f.getReason() != null) {
+                return f.getFile() + ": " + f.getReason().replaceAll("\\s+", " ").trim();
+            }
+        }
         String msg = null;
         for (Throwable c = t; c != null && c.getCause() != c; c = c.getCause()) {
             if (c.getMessage() != null && !c.getMessage().isBlank()) {

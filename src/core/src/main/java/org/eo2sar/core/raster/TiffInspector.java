@@ -17,6 +17,11 @@ final class TiffInspector {
     static final long MAX_SIDE = 1_000_000L;
     /** Largest accepted pixel count per band (RenderedImage coordinates and our buffers are int-indexed). */
     static final long MAX_PIXELS = 1L << 31;
+    /**
+     * Largest decoded tile or strip accepted (bytes): a tiny file may declare a block that decodes
+     * to gigabytes, which would end in OutOfMemoryError; we refuse it before decoding anything.
+     */
+    static final long MAX_BLOCK_BYTES = 256L << 20;
     /** Above this many tiles/strips we skip the per-block offset check (it would cost memory, not safety). */
     private static final long MAX_CHECKED_BLOCKS = 4_000_000L;
 
@@ -63,7 +68,7 @@ final class TiffInspector {
                     + sampleFormatName(f0) + "); supported: uint8, uint16, int16, uint32, int32, float32, float64");
         }
         // Structure first: a damaged file is reported as corrupt whatever its encoding.
-        checkBlocks(d, width, height, bands);
+        checkBlocks(d, width, height, bands, (b0 + 7) / 8);
         int compression = (int) d.first(TiffDirectory.TAG_COMPRESSION, 1);
         String unsupported = unsupportedCompression(compression);
         if (unsupported != null) {
@@ -82,7 +87,7 @@ final class TiffInspector {
     }
 
     /** Tiles or strips: counts must match the image, and every block must lie inside the file. */
-    private static void checkBlocks(TiffDirectory d, long width, long height, long bands)
+    private static void checkBlocks(TiffDirectory d, long width, long height, long bands, long bytesPerSample)
             throws IOException, TiffFormatException {
         boolean tiled = d.has(TiffDirectory.TAG_TILE_OFFSETS);
         long bw;
@@ -110,6 +115,12 @@ final class TiffInspector {
             throw new TiffFormatException("is corrupt: " + what + " offsets or byte counts are missing");
         }
         long planes = d.first(TiffDirectory.TAG_PLANAR_CONFIGURATION, 1) == 2 ? bands : 1;
+        long blockBytes = bw * bh * bytesPerSample * (planes == 1 ? bands : 1);
+        if (blockBytes > MAX_BLOCK_BYTES) {
+            throw new TiffFormatException("has a " + what + " of " + bw + "x" + bh + " px that decodes to " + blockBytes
+                    + " bytes, over the limit of " + MAX_BLOCK_BYTES + " bytes per " + what
+                    + "; re-tile it, e.g. gdal_translate -co TILED=YES IN OUT");
+        }
         long expected = ceilDiv(width, bw) * ceilDiv(height, bh) * planes;
         long declared = d.entries.get(offTag).count();
         if (declared < expected || d.entries.get(countTag).count() < expected) {
@@ -144,7 +155,7 @@ final class TiffInspector {
         try {
             return OptionalDouble.of(Double.parseDouble(t));
         } catch (NumberFormatException e) {
-            throw new TiffFormatException("has an unreadable GDAL_NODATA value \"" + s + "\"");
+            throw new TiffFormatException("has an unreadable GDAL_NODATA value \"" + printable(s) + "\"");
         }
     }
 
@@ -159,6 +170,20 @@ final class TiffInspector {
         }
         return new GeoTiffKeys(shorts, d.doubles(TiffDirectory.TAG_GEO_DOUBLE_PARAMS),
                 d.ascii(TiffDirectory.TAG_GEO_ASCII_PARAMS));
+    }
+
+    /** Text from a file, safe for a terminal: control characters (escape sequences) shown as \\uXXXX, at most 64 chars. */
+    static String printable(String s) {
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < s.length() && b.length() < 64; i++) {
+            char c = s.charAt(i);
+            if (Character.isISOControl(c)) {
+                b.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
+            } else {
+                b.append(c);
+            }
+        }
+        return s.length() > 64 ? b + "..." : b.toString();
     }
 
     static String unsupportedCompression(int code) {
