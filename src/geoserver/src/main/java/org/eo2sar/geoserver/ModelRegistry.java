@@ -25,13 +25,34 @@ public final class ModelRegistry implements AutoCloseable {
     private final PluginSettings settings;
     private final TranslationGate gate;
     private final ModelDirectory models;
+    /** Why the settings are unusable (then every request fails with it), or null. */
+    private final Eo2SarException misconfigured;
 
-    /** Used by Spring with GeoServer's {@code resourceLoader} bean (the data directory). */
-    public ModelRegistry(GeoServerResourceLoader loader) {
-        this(PluginSettings.fromEnvironment(loader.getBaseDirectory() == null ? null : loader.getBaseDirectory().toPath()));
+    /**
+     * Used by Spring with GeoServer's {@code resourceLoader} bean (the data directory). An invalid
+     * {@code eo2sar.*} setting must not stop GeoServer from starting: it is logged, and every eo2sar
+     * request fails with it until the setting is fixed.
+     */
+    public static ModelRegistry fromGeoServer(GeoServerResourceLoader loader) {
+        try {
+            return new ModelRegistry(PluginSettings.fromEnvironment(
+                    loader.getBaseDirectory() == null ? null : loader.getBaseDirectory().toPath()));
+        } catch (Eo2SarException e) {
+            LOG.log(System.Logger.Level.ERROR, "eo2sar: the extension is disabled until its settings are fixed: "
+                    + e.getMessage());
+            return new ModelRegistry(e);
+        }
+    }
+
+    private ModelRegistry(Eo2SarException misconfigured) {
+        this.settings = null;
+        this.gate = null;
+        this.models = null;
+        this.misconfigured = misconfigured;
     }
 
     public ModelRegistry(PluginSettings settings) {
+        this.misconfigured = null;
         this.settings = settings;
         this.gate = new TranslationGate(settings.maxConcurrent(), settings.queueTimeoutSeconds());
         this.models = new ModelDirectory(settings.modelsDir());
@@ -39,18 +60,29 @@ public final class ModelRegistry implements AutoCloseable {
                 + settings.maxConcurrent() + " concurrent translations, default device " + settings.defaultDevice());
     }
 
+    /** @throws Eo2SarException when the extension's settings are invalid (see {@link #fromGeoServer}) */
     public PluginSettings settings() {
+        checkConfigured();
         return settings;
     }
 
     /** Bounds how many translations run at once across all processes of this GeoServer. */
     public TranslationGate gate() {
+        checkConfigured();
         return gate;
     }
 
     /** Model names available now (file stems of {@code *.onnx}), sorted. */
     public List<String> names() {
+        checkConfigured();
         return models.names();
+    }
+
+    private void checkConfigured() {
+        if (misconfigured != null) {
+            throw new Eo2SarException(misconfigured.kind(), "the eo2sar extension is disabled: "
+                    + misconfigured.getMessage() + " (fix it and restart GeoServer)", misconfigured);
+        }
     }
 
     /** Every model with its card (opened on the CPU), or the reason it cannot be used. */
@@ -74,21 +106,25 @@ public final class ModelRegistry implements AutoCloseable {
      *                         file, DEVICE_UNAVAILABLE when the device cannot be used
      */
     public OnnxGenerator generator(String name, DeviceSpec device) {
+        checkConfigured();
         return models.generator(name, device);
     }
 
     /** Number of open ONNX sessions (for tests and monitoring). */
     public int openSessions() {
-        return models.openSessions();
+        return models == null ? 0 : models.openSessions();
     }
 
     public boolean isClosed() {
-        return models.isClosed();
+        return models == null || models.isClosed();
     }
 
     /** Closes every session; later requests fail. Called by Spring when GeoServer's context closes. */
     @Override
     public void close() {
+        if (models == null) {
+            return;
+        }
         try {
             models.close();
         } catch (RuntimeException e) { // shutdown goes on: log, do not fail the context's close

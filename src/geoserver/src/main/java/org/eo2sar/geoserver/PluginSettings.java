@@ -17,9 +17,11 @@ import org.eo2sar.core.Eo2SarException.Kind;
  * @param maxPixels         largest input (width × height) one request may translate
  * @param maxCoarsening     rendering transformation: largest allowed ratio of the view's pixel size to the
  *                          data's native pixel size
+ * @param renderTimeoutSeconds rendering transformation: a map tile's translation stops after this long (a WMS
+ *                          request cannot cancel it any other way); 0 = no limit
  */
 public record PluginSettings(Path modelsDir, String defaultDevice, int maxConcurrent, int queueTimeoutSeconds,
-                             long maxPixels, double maxCoarsening) {
+                             long maxPixels, double maxCoarsening, int renderTimeoutSeconds) {
 
     public static final String MODELS_DIR = "eo2sar.models.dir";
     public static final String DEVICE = "eo2sar.geoserver.device";
@@ -27,6 +29,7 @@ public record PluginSettings(Path modelsDir, String defaultDevice, int maxConcur
     public static final String QUEUE_TIMEOUT = "eo2sar.geoserver.queueTimeoutSeconds";
     public static final String MAX_PIXELS = "eo2sar.geoserver.maxPixels";
     public static final String MAX_COARSENING = "eo2sar.geoserver.maxCoarsening";
+    public static final String RENDER_TIMEOUT = "eo2sar.geoserver.renderTimeoutSeconds";
 
     public PluginSettings {
         if (modelsDir == null) {
@@ -37,6 +40,7 @@ public record PluginSettings(Path modelsDir, String defaultDevice, int maxConcur
         check(queueTimeoutSeconds >= 0, QUEUE_TIMEOUT, queueTimeoutSeconds);
         check(maxPixels >= 1, MAX_PIXELS, maxPixels);
         check(maxCoarsening >= 1, MAX_COARSENING, maxCoarsening);
+        check(renderTimeoutSeconds >= 0, RENDER_TIMEOUT, renderTimeoutSeconds);
     }
 
     /** Settings for a GeoServer whose data directory is {@code dataDir} (may be null outside GeoServer). */
@@ -60,7 +64,8 @@ public record PluginSettings(Path modelsDir, String defaultDevice, int maxConcur
                 (int) number(get, MAX_CONCURRENT, 2),
                 (int) number(get, QUEUE_TIMEOUT, 300),
                 (long) number(get, MAX_PIXELS, 64_000_000),
-                number(get, MAX_COARSENING, 4));
+                number(get, MAX_COARSENING, 4),
+                (int) number(get, RENDER_TIMEOUT, 60));
     }
 
     /** {@code eo2sar.geoserver.maxPixels} → {@code EO2SAR_GEOSERVER_MAXPIXELS}. */

@@ -5,6 +5,7 @@ import java.awt.image.ColorModel;
 import java.awt.image.Raster;
 import java.awt.image.RenderedImage;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalDouble;
 import org.eo2sar.core.Eo2SarException;
 import org.eo2sar.core.Eo2SarException.Kind;
@@ -31,6 +32,7 @@ import org.geotools.coverage.grid.GridCoverage2D;
 import org.geotools.coverage.grid.GridCoverageFactory;
 import org.geotools.coverage.grid.GridGeometry2D;
 import org.geotools.coverage.grid.io.GridCoverage2DReader;
+import org.geotools.coverage.util.CoverageUtilities;
 import org.geotools.process.ProcessException;
 import org.geotools.process.factory.DescribeParameter;
 import org.geotools.process.factory.DescribeProcess;
@@ -53,6 +55,16 @@ public class TranslateProcess implements Eo2SarProcess {
     // (RenderingTransformationHelper.readFromRaster); the view's pixel size travels between them here.
     private static final ThreadLocal<View> VIEW = new ThreadLocal<>();
     private static final Color TRANSPARENT = new Color(0, 0, 0, 0);
+    /**
+     * Coverage property GeoTools' readers and operations use for nodata (NoDataContainer.GC_NODATA).
+     * Its value class moved from JAI-ext (GeoTools 33) to ImageN (34+), so we never name it; a
+     * {@code Double} is accepted by CoverageUtilities.getNoDataProperty in all three versions.
+     */
+    static final String GC_NODATA = "GC_NODATA";
+    /** Coverage property holding the valid-pixel mask, a JAI (33) or ImageN (34+) ROI. */
+    static final String GC_ROI = "GC_ROI";
+    /** ProcessFunction's listener (package-private in GeoTools): set when a map renders us; it never cancels. */
+    static final String RENDERING_LISTENER = "org.geotools.process.function.ExceptionProgressListener";
 
     private final ModelRegistry registry;
     private final GridCoverageFactory coverages = new GridCoverageFactory();
@@ -109,6 +121,7 @@ public class TranslateProcess implements Eo2SarProcess {
         }
         int[] bandIndices = Arguments.bands(bands);
         OutputType type = Arguments.outputType(outputType);
+        image = CoverageMask.apply(image, property(eo, GC_ROI));
         TranslationOptions options = TranslationOptions.defaults()
                 .withBands(bandIndices)
                 .withTileSize(Arguments.tileSize(tile))
@@ -118,7 +131,9 @@ public class TranslateProcess implements Eo2SarProcess {
                 .withInputNodata(inputNodata(eo, bandIndices))
                 .withRoi(roi == null ? null : PixelRoi.toPixels(roi, eo.getGridGeometry()));
         OnnxGenerator generator = registry.generator(model, device(device));
-        ListenerProgress progress = new ListenerProgress(listener);
+        boolean rendering = listener != null && RENDERING_LISTENER.equals(listener.getClass().getName());
+        ListenerProgress progress = new ListenerProgress(listener,
+                rendering ? settings.renderTimeoutSeconds() * 1000L : 0);
         if (listener != null) {
             listener.started();
         }
@@ -132,11 +147,21 @@ public class TranslateProcess implements Eo2SarProcess {
                 throw new Eo2SarException(Kind.CANCELLED, "translation cancelled");
             }
             LOG.log(System.Logger.Level.DEBUG, () -> "eo2sar:Translate " + model + ": " + translated.stats());
+        } catch (Eo2SarException e) {
+            progress.rethrowListenerFailure(); // GeoServer's own dismiss exception, unwrapped
+            if (progress.timedOut() && e.kind() == Kind.CANCELLED) {
+                throw new Eo2SarException(Kind.CANCELLED, "map translation stopped after "
+                        + settings.renderTimeoutSeconds() + " s (setting " + PluginSettings.RENDER_TIMEOUT
+                        + "); zoom in or raise the limit", e);
+            }
+            throw e;
         }
         ModelCard card = generator.card();
+        double nodata = type == OutputType.FLOAT32 ? Double.NaN : 0;
         GridCoverage2D out = coverages.create("eo2sar " + card.name() + " " + card.outputBands() + " ("
                         + card.outputUnit() + ")", new RasterImage(data, colorModel), eo.getGridGeometry(),
-                sampleDimensions(card.outputBands(), type), new GridCoverage[] {eo}, null);
+                sampleDimensions(card.outputBands(), type), new GridCoverage[] {eo},
+                Map.of(GC_NODATA, nodata));
         if (listener != null) {
             listener.progress(100f);
             listener.complete();
@@ -153,8 +178,21 @@ public class TranslateProcess implements Eo2SarProcess {
         return DeviceSpec.parse(device == null || device.isBlank() ? registry.settings().defaultDevice() : device);
     }
 
-    /** The input's nodata: the first declared nodata value of the first selected band, if any. */
+    /**
+     * The input's nodata: the coverage's GC_NODATA property (where GeoTools' GeoTiffReader and
+     * operations put it), else the first nodata value of the first selected band's sample dimension.
+     */
     static OptionalDouble inputNodata(GridCoverage2D eo, int[] bands) {
+        Object property = property(eo, GC_NODATA);
+        if (property instanceof Number n) {
+            return OptionalDouble.of(n.doubleValue());
+        }
+        if (property != null) { // a NoDataContainer: read through a call whose signature is the same in 33-35
+            double[] values = CoverageUtilities.getBackgroundValues(eo);
+            if (values.length > 0) {
+                return OptionalDouble.of(values[0]);
+            }
+        }
         int band = bands == null || bands.length == 0 ? 0 : bands[0];
         if (band >= eo.getNumSampleDimensions()) {
             return OptionalDouble.empty(); // the translator reports the bad band
@@ -163,13 +201,23 @@ public class TranslateProcess implements Eo2SarProcess {
         return nodata == null || nodata.length == 0 ? OptionalDouble.empty() : OptionalDouble.of(nodata[0]);
     }
 
-    /** One sample dimension per model output band, named after it, with the output type's nodata. */
+    /** A coverage property, or null: GeoTools answers an absent one with {@code Image.UndefinedProperty}. */
+    static Object property(GridCoverage2D coverage, String name) {
+        Object value = coverage.getProperty(name);
+        return value == java.awt.Image.UndefinedProperty ? null : value;
+    }
+
+    /**
+     * One sample dimension per model output band, named after it, with the output type's nodata as a
+     * category named like GeoTools' own ({@code Category.NODATA}): CoverageUtilities.getBackgroundValues,
+     * and so GeoTiffWriter's nodata tag, find it by that name.
+     */
     static GridSampleDimension[] sampleDimensions(List<String> outputBands, OutputType type) {
         GridSampleDimension[] dims = new GridSampleDimension[outputBands.size()];
         for (int i = 0; i < dims.length; i++) {
             Category nodata = type == OutputType.FLOAT32
-                    ? new Category("no data", TRANSPARENT, Double.NaN)
-                    : new Category("no data", TRANSPARENT, 0); // integer category for the byte band
+                    ? new Category(Category.NODATA.getName(), TRANSPARENT, Double.NaN)
+                    : new Category(Category.NODATA.getName(), TRANSPARENT, 0); // integer category for the byte band
             // GeoTools has no decibel Unit; the unit is in the coverage name and the model listing
             dims[i] = new GridSampleDimension(outputBands.get(i), new Category[] {nodata}, null);
         }

@@ -5,18 +5,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.eo2sar.core.raster.GeoRaster;
 import org.eo2sar.core.raster.GeoTiffRasters;
-import org.eo2sar.core.raster.RasterInfo;
 import org.eo2sar.core.testsupport.TestData;
-import org.geotools.api.referencing.FactoryException;
-import org.geotools.api.referencing.datum.PixelInCell;
-import org.geotools.coverage.Category;
-import org.geotools.coverage.GridSampleDimension;
 import org.geotools.coverage.grid.GridCoverage2D;
-import org.geotools.coverage.grid.GridCoverageFactory;
-import org.geotools.coverage.grid.GridEnvelope2D;
-import org.geotools.coverage.grid.GridGeometry2D;
-import org.geotools.referencing.CRS;
-import org.geotools.referencing.operation.transform.AffineTransform2D;
+import org.geotools.gce.geotiff.GeoTiffReader;
 
 /** Real test inputs: shared GeoTIFFs wrapped as coverages the way GeoServer hands them over, and the tiny models. */
 final class Fixtures {
@@ -40,28 +31,16 @@ final class Fixtures {
     }
 
     static PluginSettings settings(Path modelsDir) {
-        return new PluginSettings(modelsDir, "cpu", 2, 30, 64_000_000, 4);
+        return new PluginSettings(modelsDir, "cpu", 2, 30, 64_000_000, 4, 60);
     }
 
-    /**
-     * The raster as a coverage: corner grid-to-CRS from the file, its CRS WKT, one sample dimension
-     * per band carrying the file's nodata (as GeoTools' GeoTIFF reader does).
-     */
-    static GridCoverage2D coverage(GeoRaster raster) throws FactoryException {
-        RasterInfo info = raster.info();
-        GridGeometry2D grid = new GridGeometry2D(
-                new GridEnvelope2D(raster.image().getMinX(), raster.image().getMinY(), info.width(), info.height()),
-                PixelInCell.CELL_CORNER, new AffineTransform2D(info.georef().gridToCrs()),
-                CRS.parseWKT(info.georef().crsWkt()), null);
-        GridSampleDimension[] bands = new GridSampleDimension[info.bandCount()];
-        for (int b = 0; b < bands.length; b++) {
-            bands[b] = info.nodata().isPresent()
-                    ? new GridSampleDimension("band" + (b + 1),
-                            new Category[] {new Category("nodata", null, info.nodata().getAsDouble())}, null)
-                    : new GridSampleDimension("band" + (b + 1));
-        }
-        return new GridCoverageFactory().create(info.path().getFileName().toString(), raster.image(), grid, bands,
-                null, null);
+    /** The shared raster as GeoServer hands it over: read by GeoTools' own GeoTiffReader (nodata in GC_NODATA only). */
+    static GridCoverage2D coverage(String name) throws IOException {
+        return reader(name).read(null);
+    }
+
+    static GeoTiffReader reader(String name) throws IOException {
+        return new GeoTiffReader(raster(name).toFile());
     }
 
     static GeoRaster open(String name) {

@@ -30,7 +30,7 @@ class RenderingTransformationTest {
 
     static ModelRegistry registry;
     static TranslateProcess process;
-    static final String UTM18N = "PROJCS[\"WGS 84 / UTM zone 18N\",GEOGCS[\"WGS 84\"],UNIT[\"metre\",1]]";
+    static final String UTM18N = "EPSG:32618";
 
     @BeforeAll
     static void setUp() throws Exception {
@@ -46,7 +46,7 @@ class RenderingTransformationTest {
     /** A native-resolution window as GeoTools' renderer builds it: native 300 m grid, a pixel window of it. */
     static GridGeometry2D nativeWindow(int x, int y, int w, int h) throws Exception {
         return new GridGeometry2D(new GridEnvelope2D(x, y, w, h), PixelInCell.CELL_CORNER,
-                new AffineTransform2D(300, 0, 0, -300, 101985, 2826915), CRS.parseWKT(UTM18N), null);
+                new AffineTransform2D(300, 0, 0, -300, 101985, 2826915), CRS.decode(UTM18N), null);
     }
 
     @Test

@@ -30,7 +30,7 @@ class SpringContextTest {
         ModelRegistry registry;
         TranslateProcess translate;
         try (GeoRaster raster = Fixtures.open("RGB.byte.tif")) {
-            GridCoverage2D eo = Fixtures.coverage(raster);
+            GridCoverage2D eo = Fixtures.coverage("RGB.byte.tif");
             GenericXmlApplicationContext context = new GenericXmlApplicationContext();
             context.getBeanFactory().registerSingleton("resourceLoader", new GeoServerResourceLoader(dataDir.toFile()));
             context.load("classpath:applicationContext.xml");

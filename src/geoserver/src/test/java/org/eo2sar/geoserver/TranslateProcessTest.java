@@ -30,7 +30,9 @@ import org.eo2sar.core.raster.GeoRaster;
 import org.geotools.api.data.Query;
 import org.geotools.api.metadata.spatial.PixelOrientation;
 import org.geotools.api.referencing.datum.PixelInCell;
+import org.geotools.coverage.Category;
 import org.geotools.coverage.grid.GridCoverage2D;
+import org.geotools.coverage.util.CoverageUtilities;
 import org.geotools.coverage.grid.GridCoverageFactory;
 import org.geotools.coverage.grid.GridEnvelope2D;
 import org.geotools.coverage.grid.GridGeometry2D;
@@ -60,7 +62,7 @@ class TranslateProcessTest {
     @BeforeAll
     static void setUp() throws Exception {
         raster = Fixtures.open("RGB.byte.tif");
-        eo = Fixtures.coverage(raster);
+        eo = Fixtures.coverage("RGB.byte.tif");
         registry = new ModelRegistry(Fixtures.settings(Fixtures.modelsDir(tmp)));
         process = new TranslateProcess(registry);
         baselineListener = new RecordingListener(false);
@@ -92,9 +94,10 @@ class TranslateProcessTest {
         assertEquals(eo.getRenderedImage().getMinX(), baseline.getRenderedImage().getMinX());
         assertEquals(1, baseline.getNumSampleDimensions());
         assertEquals("VV", baseline.getSampleDimension(0).getDescription().toString());
-        double[] nodata = baseline.getSampleDimension(0).getNoDataValues();
-        assertEquals(1, nodata.length);
-        assertTrue(Double.isNaN(nodata[0]));
+        // nodata where GeoTools looks for it: the GC_NODATA property and a category named like Category.NODATA
+        assertTrue(Double.isNaN(CoverageUtilities.getNoDataProperty(baseline).getAsSingleValue()));
+        assertTrue(Double.isNaN(CoverageUtilities.getBackgroundValues(baseline)[0]));
+        assertEquals(Category.NODATA.getName(), baseline.getSampleDimension(0).getCategories().get(0).getName());
         assertEquals(DataBuffer.TYPE_FLOAT, baseline.getRenderedImage().getSampleModel().getDataType());
     }
 
@@ -167,7 +170,8 @@ class TranslateProcessTest {
         assertEquals(DataBuffer.TYPE_BYTE, u8.getRenderedImage().getSampleModel().getDataType());
         assertEquals(0, u8.getRenderedImage().getData().getSample(0, 0, 0));
         assertTrue(u8.getRenderedImage().getData().getSample(400, 360, 0) > 0);
-        assertEquals(0.0, u8.getSampleDimension(0).getNoDataValues()[0]);
+        assertEquals(0.0, CoverageUtilities.getNoDataProperty(u8).getAsSingleValue());
+        assertEquals(0.0, CoverageUtilities.getBackgroundValues(u8)[0]);
     }
 
     @Test
@@ -258,7 +262,7 @@ class TranslateProcessTest {
     @Test
     void inputsOverThePixelLimitAreRefused() {
         PluginSettings s = registry.settings();
-        try (ModelRegistry small = new ModelRegistry(new PluginSettings(s.modelsDir(), "cpu", 1, 5, 100_000, 4))) {
+        try (ModelRegistry small = new ModelRegistry(new PluginSettings(s.modelsDir(), "cpu", 1, 5, 100_000, 4, 60))) {
             TranslateProcess p = new TranslateProcess(small);
             assertMessage("over the limit of 100000", () -> p.execute(eo, Fixtures.TILE_INVARIANT, null, null, null,
                     null, null, null, null, null));
