@@ -256,12 +256,17 @@ def read_benv2(wheel: Path, tmp: Path) -> list[tuple[PairRecord, np.ndarray, np.
 
 # ----------------------------------------------------------------------------- sites and split
 
+def datatake_key(datatake: str) -> str:
+    """Sensing time with the time zero-padded: BENv1 names drop leading zeros (94030 = 094030)."""
+    day, time = datatake.split("T")
+    return f"{day}T{time.zfill(6)}"
+
+
 def assign_sites(records: Sequence[PairRecord], reach: int = 2) -> None:
     """Chains patches of one datatake whose (row, col) are within ``reach`` into sites."""
     by_dt: dict[str, list[PairRecord]] = {}
     for r in records:
-        day, time = r.datatake.split("T")  # BENv1 names drop leading zeros of the time: 94030 = 094030
-        by_dt.setdefault(f"{day}T{time.zfill(6)}", []).append(r)
+        by_dt.setdefault(datatake_key(r.datatake), []).append(r)
     for dt, recs in sorted(by_dt.items()):
         parent = list(range(len(recs)))
 
@@ -275,12 +280,13 @@ def assign_sites(records: Sequence[PairRecord], reach: int = 2) -> None:
                 b = recs[j]
                 if abs(a.row - b.row) <= reach and abs(a.col - b.col) <= reach:
                     parent[find(i)] = find(j)
+        groups: dict[int, list[PairRecord]] = {}
         for i, r in enumerate(recs):
-            root = recs[find(i)]
-            members = [recs[k] for k in range(len(recs)) if find(k) == find(i)]
+            groups.setdefault(find(i), []).append(r)
+        for members in groups.values():
             anchor = min(members, key=lambda m: (m.row, m.col))
-            r.site = f"{dt}_{anchor.row}_{anchor.col}"
-            del root
+            for r in members:
+                r.site = f"{dt}_{anchor.row}_{anchor.col}"
 
 
 #: sites held out for test / validation (chosen once, by land cover: test holds water, urban,

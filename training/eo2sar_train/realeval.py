@@ -29,7 +29,7 @@ from typing import Callable, Sequence
 import numpy as np
 
 from . import realdata
-from .metrics import multilook_db, wasserstein_db
+from .metrics import _blocks, multilook_db, wasserstein_db
 
 EVAL_RANGE = (-30.0, 5.0)
 Predictor = Callable[[np.ndarray], np.ndarray]   # raw EO [4,H,W] red/green/blue/nir -> VV dB [H,W]
@@ -75,9 +75,7 @@ def checker_energy(images: Sequence[np.ndarray]) -> float:
 def enl_pooled(images: Sequence[np.ndarray], window: int = 16) -> float:
     vals = []
     for db in images:
-        p = np.power(10.0, db / 10.0)
-        h, w = (p.shape[0] // window) * window, (p.shape[1] // window) * window
-        b = p[:h, :w].reshape(h // window, window, w // window, window).swapaxes(1, 2).reshape(-1, window * window)
+        b = _blocks(np.power(10.0, db / 10.0), window).reshape(-1, window * window)
         cv2 = b.var(axis=1, ddof=1) / np.maximum(b.mean(axis=1) ** 2, 1e-60)
         vals.append(cv2)
     cv2 = np.concatenate(vals)
@@ -109,7 +107,6 @@ def fit_baselines(train: Sequence[tuple[np.ndarray, np.ndarray]], bands: Sequenc
         if r > best_r:
             a1, a0 = np.polyfit(xb, vv, 1)
             best, best_r, best_ab = b, r, (a1, a0)
-    h, w = train[0][0].shape[1:]
     return {
         "constant": lambda eo: np.full(eo.shape[1:], med, np.float32),
         "linreg": lambda eo: (_features(eo, bands) @ coef).reshape(eo.shape[1:]).astype(np.float32),

@@ -33,8 +33,7 @@ def test_sixty_unique_pairs_with_real_values(index):
 
 def test_neighbouring_patches_never_straddle_splits(index):
     for a, b in itertools.combinations(index, 2):
-        same_datatake = a["datatake"].split("T")[0] == b["datatake"].split("T")[0] and \
-            a["datatake"].split("T")[1].zfill(6) == b["datatake"].split("T")[1].zfill(6)
+        same_datatake = realdata.datatake_key(a["datatake"]) == realdata.datatake_key(b["datatake"])
         if same_datatake and abs(a["row"] - b["row"]) <= 2 and abs(a["col"] - b["col"]) <= 2:
             assert a["site"] == b["site"] and a["split"] == b["split"], (a["id"], b["id"])
     splits = {s: [r for r in index if r["split"] == s] for s in ("train", "val", "test")}
