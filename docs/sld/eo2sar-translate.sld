@@ -25,7 +25,7 @@
             </ogc:Function>
             <ogc:Function name="parameter">
               <ogc:Literal>model</ogc:Literal>
-              <ogc:Literal>eo2sar-default</ogc:Literal>
+              <ogc:Literal>eo2sar-rgb</ogc:Literal>
             </ogc:Function>
             <ogc:Function name="parameter">
               <ogc:Literal>bands</ogc:Literal>

@@ -42,6 +42,9 @@ class ModelCard:
     gsd: float = 10.0
     tile_invariant: bool = False
     training: dict[str, Any] = field(default_factory=dict)
+    #: optional per input band [low, high] raw values: 2nd and 98th percentile of the training inputs
+    #: (``eo2sar translate`` warns when an input's values are far from them)
+    input_range: list[list[float]] | None = None
 
     def __post_init__(self) -> None:
         n_in, n_out = len(self.input_bands), len(self.output_bands)
@@ -54,9 +57,14 @@ class ModelCard:
         if self.tile_multiple < 1 or self.tile_size % self.tile_multiple or self.tile_margin % self.tile_multiple:
             raise ValueError(f"tile.size {self.tile_size} and tile.margin {self.tile_margin} must be multiples of "
                              f"tile.multiple {self.tile_multiple}")
+        if self.input_range is not None and (len(self.input_range) != n_in or any(
+                len(r) != 2 or not r[0] < r[1] for r in self.input_range)):
+            raise ValueError(f"model card input.range must be {n_in} [low, high] pairs with low < high")
 
     def to_metadata(self) -> dict[str, str]:
         """The ``metadata_props`` dict: every value a string, lists as JSON."""
+        optional = {} if self.input_range is None else {
+            "eo2sar.input.range": _json("eo2sar.input.range", [[float(a), float(b)] for a, b in self.input_range])}
         return {
             "eo2sar.format": FORMAT_VERSION,
             "eo2sar.name": self.name,
@@ -75,6 +83,7 @@ class ModelCard:
             "eo2sar.gsd": _number("eo2sar.gsd", self.gsd),
             "eo2sar.tile_invariant": "true" if self.tile_invariant else "false",
             "eo2sar.training": _json("eo2sar.training", self.training, sort_keys=True),
+            **optional,
         }
 
     @staticmethod
@@ -93,6 +102,7 @@ class ModelCard:
             tile_size=int(meta["eo2sar.tile.size"]), tile_margin=int(meta["eo2sar.tile.margin"]),
             gsd=float(meta["eo2sar.gsd"]), tile_invariant=meta["eo2sar.tile_invariant"] == "true",
             training=json.loads(meta["eo2sar.training"]),
+            input_range=json.loads(meta["eo2sar.input.range"]) if "eo2sar.input.range" in meta else None,
         )
 
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Does the 300-step ranking survive a 5x larger budget? cyclegan and pix2pix at 4 px for 1500 steps,
 # against the default model's run (pairloss N=3, 4 px, 1500 steps, same config and seeds) which is
-# evaluated, not retrained. From the repository root (after make_default_model.sh):
+# evaluated, not retrained. From the repository root (after make_synthetic_demo_model.sh):
 #   training/experiments/run_long.sh [OUT]
 # then PYTHONPATH=training python3 training/experiments/recal_compare.py OUT (recalibrated statistics, as in §2)
 set -euo pipefail

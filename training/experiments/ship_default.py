@@ -1,4 +1,4 @@
-"""Step 2 of sample-data/models/make_default_model.sh: evaluate a trained run and export it with a full card.
+"""Step 2 of sample-data/models/make_synthetic_demo_model.sh: evaluate a trained run and export it with a full card.
 
     PYTHONPATH=training python3 training/experiments/ship_default.py training/runs/default-model \
         -o sample-data/models/eo2sar-default.onnx
@@ -53,10 +53,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("run", type=Path, help="training out_dir (checkpoints/last.pt, train_seconds.txt)")
     ap.add_argument("-o", "--output", type=Path, required=True)
     ap.add_argument("--checkpoint", type=Path, help="checkpoint inside RUN to ship (default checkpoints/last.pt; "
-                    "make_default_model.sh ships checkpoints/recal.pt, see recalibrate.py)")
+                    "make_synthetic_demo_model.sh ships checkpoints/recal.pt, see recalibrate.py)")
     ap.add_argument("--eval-count", type=int, default=16)
     ap.add_argument("--eval-size", type=int, default=256)
-    ap.add_argument("--command", default="sample-data/models/make_default_model.sh",
+    ap.add_argument("--command", default="sample-data/models/make_synthetic_demo_model.sh",
                     help="the command that made the model, recorded in the card")
     a = ap.parse_args(argv)
     ckpt_path = a.checkpoint or a.run / "checkpoints" / "last.pt"

@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import numpy as np
+import pytest
 import torch
 
 HERE = Path(__file__).resolve().parent
@@ -19,7 +20,7 @@ sys.path.insert(0, str(HERE))
 from eo2sar_train.models import FrozenStatNorm, GeneratorConfig, build_generator  # noqa: E402
 from recalibrate import recalibrate  # noqa: E402
 
-MODEL = ROOT / "sample-data" / "models" / "eo2sar-default.onnx"
+MODEL = ROOT / "sample-data" / "models" / "eo2sar-synthetic-demo.onnx"
 
 
 def _tiny() -> torch.nn.Module:
@@ -62,7 +63,7 @@ def test_recalibrated_eval_output_is_close_to_training_mode_output() -> None:
 def test_shipped_model_card_is_complete_and_strict_json() -> None:
     import onnx
 
-    assert MODEL.is_file(), f"{MODEL} is committed; rebuild it with sample-data/models/make_default_model.sh"
+    assert MODEL.is_file(), f"{MODEL} is committed; rebuild it with sample-data/models/make_synthetic_demo_model.sh"
 
     from eo2sar_train.modelcard import ModelCard
 
@@ -146,3 +147,33 @@ def test_scene_stats_tiling_stitches_cores_back_onto_the_grid() -> None:
         whole = g(x).numpy()[0, 0]
     got = tiled(lambda t: g(t).detach().numpy()[0, 0], x, tile=32, margin=32)
     assert np.abs(got - whole)[32:-32, 32:-32].max() < 1e-5
+
+
+@pytest.mark.parametrize("name,bands", [("eo2sar-default", ["red", "green", "blue", "nir"]),
+                                        ("eo2sar-rgb", ["red", "green", "blue"])])
+def test_shipped_real_models_cards_and_tile_invariance(name: str, bands: list[str]) -> None:
+    """The real-data models (training/experiments/real/make_real_models.sh): card, scores inside it, tiling."""
+    import onnx
+    import onnxruntime as ort
+    from eo2sar_train.modelcard import ModelCard
+
+    path = ROOT / "sample-data" / "models" / f"{name}.onnx"
+    card = ModelCard.from_metadata({p.key: p.value for p in onnx.load(str(path)).metadata_props})
+    assert card.name == name and card.input_bands == bands and card.output_bands == ["VV"]
+    assert card.tile_invariant and card.gsd == 10
+    # dB = y * 22.5 - 12.5: the model range is -35..+10 dB (issue 9: wider than -25..0)
+    assert card.output_scale == [22.5] and card.output_offset == [-12.5]
+    assert card.input_range is not None and all(lo < hi for lo, hi in card.input_range)
+    ev = card.training["eval"]
+    assert ev["metrics"]["r_ml"] > ev["baselines"]["linreg"]["r_ml"]  # the issue's bar, recorded in the card
+    assert ev["metrics"]["checker"] <= 2.0
+    assert "linear regression" in card.description and "r " in card.description and card.training["seeds"] == [0, 1]
+
+    sess = ort.InferenceSession(str(path), providers=["CPUExecutionProvider"])
+    big = np.random.default_rng(2).uniform(-1, -0.5, (1, len(bands), 192, 192)).astype(np.float32)
+    whole = sess.run(None, {"input": big})[0]
+    m = card.tile_margin
+    y0, x0, core = 64, 64, 32
+    win = big[:, :, y0 - m:y0 + core + m, x0 - m:x0 + core + m]
+    tile = sess.run(None, {"input": np.ascontiguousarray(win)})[0][:, :, m:m + core, m:m + core]
+    assert np.abs(tile - whole[:, :, y0:y0 + core, x0:x0 + core]).max() < 1e-4

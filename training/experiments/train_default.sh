@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Step 1 of make_default_model.sh: train (timed). Usage: train_default.sh OUT_DIR STEPS [key=value overrides...]
+# Step 1 of make_synthetic_demo_model.sh: train (timed). Usage: train_default.sh OUT_DIR STEPS [key=value overrides...]
 set -euo pipefail
 out=${1:-training/runs/default-model}; steps=${2:-1500}
 start=$(date +%s.%N)

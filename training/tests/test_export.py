@@ -59,6 +59,18 @@ def test_model_card_round_trip_and_validation() -> None:
         ModelCard.from_metadata({k: v for k, v in meta.items() if k != "eo2sar.gsd"})
 
 
+def test_model_card_input_range_is_optional_and_round_trips() -> None:
+    ranged = _card(input_range=[[153.0, 1345.0], [277.0, 1222.0], [140.0, 835.0]])
+    meta = ranged.to_metadata()
+    assert json.loads(meta["eo2sar.input.range"]) == [[153.0, 1345.0], [277.0, 1222.0], [140.0, 835.0]]
+    assert ModelCard.from_metadata(meta) == ranged
+    assert "eo2sar.input.range" not in _card().to_metadata()
+    with pytest.raises(ValueError, match="input.range must be 3"):
+        _card(input_range=[[0.0, 1.0]])
+    with pytest.raises(ValueError, match="low < high"):
+        _card(input_range=[[0.0, 1.0], [5.0, 1.0], [0.0, 1.0]])
+
+
 def test_instance_norm_export_parity_dynamic_shapes_and_card(tmp_path: Path) -> None:
     torch.manual_seed(0)
     g = build_generator(GeneratorConfig(ngf=8, n_blocks=2, norm="instance"), 3, 1).eval()

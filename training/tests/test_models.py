@@ -83,3 +83,42 @@ def test_receptive_radius_of_tiny_and_reference_generators() -> None:
     assert receptive_radius(ResnetGenerator(3, 1, ngf=4, n_blocks=2), 3) == 28
     # each residual block adds two 3x3 convs at stride 4: 8 px
     assert receptive_radius(ResnetGenerator(3, 1, ngf=2, n_blocks=4), 3) == 28 + 2 * 8
+
+
+def test_input_skip_gives_the_head_the_input_and_stays_tile_invariant() -> None:
+    g = build_generator(GeneratorConfig(ngf=8, n_blocks=2, norm="batch", upsample="bilinear-conv", input_skip=True), 4, 1)
+    head = g.blocks[-1][0]
+    assert head.in_channels == 8 + 4
+    x = torch.randn(2, 4, 128, 128)
+    g.train()
+    g(x)  # one batch of statistics, then frozen
+    g.eval()
+    with torch.no_grad():
+        whole, crop = g(x), g(x[:, :, 32:96, 32:96])
+        assert torch.equal(g.features(x, len(g.blocks)), whole)
+        # a change of one input pixel reaches the output through the skip even with zero bottleneck weights
+        for m in g.blocks[:-1].modules():
+            if isinstance(m, nn.Conv2d):
+                m.weight.zero_()
+        y = x.clone()
+        y[:, :, 64, 64] += 5
+        assert float((g(y) - g(x)).abs().max()) > 0
+    r = 30  # bilinear upsampling widens the receptive field by a pixel per stage
+    inner = slice(r, 64 - r)
+    assert torch.allclose(crop[:, :, inner, inner], whole[:, :, 32:96, 32:96][:, :, inner, inner], atol=1e-5)
+
+
+def test_mean_of_generators_averages_outputs_and_keeps_the_tile_multiple() -> None:
+    from eo2sar_train.models import MeanOfGenerators
+
+    cfg = GeneratorConfig(ngf=4, n_blocks=1, norm="batch", upsample="bilinear-conv", input_skip=True)
+    torch.manual_seed(0)
+    a, b = build_generator(cfg, 4, 1).eval(), build_generator(cfg, 4, 1).eval()
+    m = MeanOfGenerators([a, b]).eval()
+    x = torch.randn(1, 4, 32, 32)
+    with torch.no_grad():
+        assert torch.allclose(m(x), (a(x) + b(x)) / 2, atol=1e-6)
+        assert not torch.allclose(a(x), b(x))  # different members, so the mean is not trivially one of them
+    assert m.multiple == 4
+    with pytest.raises(ValueError, match="at least one"):
+        MeanOfGenerators([])

@@ -64,6 +64,13 @@ public final class ConsoleProgress implements Progress {
         }
     }
 
+    @Override
+    public synchronized void warn(String message) {
+        finish();
+        out.println("warning: " + message);
+        out.flush();
+    }
+
     /** Ends the bar's line so whatever is printed next starts on a fresh one. */
     public synchronized void finish() {
         if (drewBar) {

@@ -45,6 +45,11 @@ final class InfoCommand implements Callable<Integer> {
         b.append("Input bands:  ").append(c.inputBands()).append('\n');
         b.append("Input scale:  ").append(java.util.Arrays.toString(c.inputScale()))
                 .append("  offset: ").append(java.util.Arrays.toString(c.inputOffset())).append('\n');
+        if (!c.inputRange().isEmpty()) {
+            b.append("Input range:  ").append(c.inputRange().stream()
+                    .map(v -> String.format(java.util.Locale.ROOT, "%.0f..%.0f", v.low(), v.high())).toList())
+                    .append(" (2nd..98th percentile of the training inputs)\n");
+        }
         b.append("Output bands: ").append(c.outputBands()).append(" in ").append(c.outputUnit()).append('\n');
         b.append("Output scale: ").append(java.util.Arrays.toString(c.outputScale()))
                 .append("  offset: ").append(java.util.Arrays.toString(c.outputOffset())).append('\n');

@@ -66,6 +66,8 @@ public final class FileTranslation {
                     : AreaOfInterest.parse(request.aoi(), request.aoiCrs(), info.georef());
             TranslationOptions options = new TranslationOptions(request.bands(), request.tileSize(), request.margin(),
                     request.batchSize(), request.stitch(), request.outputType(), info.nodata(), roi);
+            int[] bands = Translator.bands(info.bandCount(), request.bands(), generator.card());
+            InputCheck.check(generator.card(), raster.image(), bands, info.dataType(), info.nodata(), info.georef()).ifPresent(progress::warn);
             WriteOptions write = request.outputType() == OutputType.UINT8
                     ? WriteOptions.defaults().withNodata(0) : WriteOptions.defaults();
             try (TranslatedImage image = new Translator(generator, workers, limits).translate(raster.image(), options, progress)) {

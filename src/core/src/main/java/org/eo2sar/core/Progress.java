@@ -13,5 +13,9 @@ public interface Progress {
         return false;
     }
 
+    /** One line about the input that the user should read (e.g. it does not look like the model's training data). */
+    default void warn(String message) {
+    }
+
     Progress NONE = (done, total) -> { };
 }

@@ -36,6 +36,8 @@ public final class Job {
 
     volatile Status status = Status.ACCEPTED;
     volatile String message = "queued";
+    /** The core's advice about the input (InputCheck), shown in every later status message. */
+    volatile String warning;
     volatile Instant started;
     volatile Instant finished;
     volatile long tilesDone;
@@ -128,9 +130,14 @@ public final class Job {
                     }
                     tilesDone = d;
                     tilesTotal = total;
-                    message = "translated " + d + " of " + total + " tiles";
+                    message = "translated " + d + " of " + total + " tiles" + (warning == null ? "" : "; warning: " + warning);
                 }
                 hooks.onProgress(Job.this, d, total);
+            }
+
+            @Override
+            public void warn(String text) {
+                warning = text;
             }
 
             @Override

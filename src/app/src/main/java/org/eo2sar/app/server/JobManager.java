@@ -157,7 +157,7 @@ public final class JobManager implements AutoCloseable {
                 } else {
                     job.outcome = outcome;
                     job.status = Job.Status.SUCCESSFUL;
-                    job.message = "done";
+                    job.message = job.warning == null ? "done" : "done; warning: " + job.warning;
                     job.finished = clock.instant();
                 }
             }

@@ -19,7 +19,9 @@ import org.eo2sar.core.Eo2SarException.Kind;
  * {@code .input.scale}, {@code .input.offset}, {@code .output.bands}, {@code .output.unit},
  * {@code .output.scale}, {@code .output.offset}, {@code .tile.multiple}, {@code .tile.size},
  * {@code .tile.margin}, {@code .tile_invariant}. Optional: {@code .description} (default ""),
- * {@code .gsd} (default NaN = unknown), {@code .training} (must be JSON when present).
+ * {@code .gsd} (default NaN = unknown), {@code .training} (must be JSON when present),
+ * {@code .input.range} (per input band {@code [low, high]} in raw units: a typical training scene's
+ * 2nd and 98th percentile; default empty = unknown; {@code eo2sar translate} warns when an input is far from it).
  *
  * @param inputScale  per input band: x_model = x_raw * scale + offset
  * @param outputScale per output band: value = y_model * scale + offset
@@ -29,7 +31,11 @@ public record ModelCard(String name, String version, String description,
                         List<String> inputBands, double[] inputScale, double[] inputOffset,
                         List<String> outputBands, String outputUnit, double[] outputScale, double[] outputOffset,
                         int tileMultiple, int tileSize, int tileMargin, double gsd, boolean tileInvariant,
-                        String trainingJson) {
+                        String trainingJson, List<ValueRange> inputRange) {
+
+    /** Typical raw values of one input band in the training data (a scene's 2nd and 98th percentile). */
+    public record ValueRange(double low, double high) {
+    }
 
     /** Prefix of every model-card key. */
     public static final String PREFIX = "eo2sar.";
@@ -49,6 +55,10 @@ public record ModelCard(String name, String version, String description,
         outputScale = outputScale.clone();
         outputOffset = outputOffset.clone();
         Objects.requireNonNull(outputUnit);
+        inputRange = inputRange == null ? List.of() : List.copyOf(inputRange);
+        if (!inputRange.isEmpty() && inputRange.size() != inputBands.size()) {
+            throw new IllegalArgumentException("input range has " + inputRange.size() + " bands, the card " + inputBands.size());
+        }
     }
 
     @Override public double[] inputScale() { return inputScale.clone(); }
@@ -93,7 +103,7 @@ public record ModelCard(String name, String version, String description,
         }
         return new ModelCard(r.string("name"), r.string("version"), r.optional("description"),
                 inBands, inScale, inOffset, outBands, r.string("output.unit"), outScale, outOffset,
-                multiple, size, margin, gsd, invariant, training);
+                multiple, size, margin, gsd, invariant, training, r.ranges("input.range", inBands.size()));
     }
 
     /** The card back as {@code metadata_props} strings (round-trips through {@link #parse}). */
@@ -119,6 +129,9 @@ public record ModelCard(String name, String version, String description,
         m.put(PREFIX + "tile_invariant", Boolean.toString(tileInvariant));
         if (trainingJson != null) {
             m.put(PREFIX + "training", trainingJson);
+        }
+        if (!inputRange.isEmpty()) {
+            m.put(PREFIX + "input.range", json(inputRange.stream().map(v -> new double[] {v.low(), v.high()}).toList()));
         }
         return m;
     }
@@ -198,6 +211,27 @@ public record ModelCard(String name, String version, String description,
                     throw bad(key, "must be a JSON list of finite numbers, got " + string(key));
                 }
                 out[i] = e.asDouble();
+            }
+            return out;
+        }
+
+        /** Optional list of {@code [low, high]} pairs, one per band; empty when the key is absent. */
+        List<ValueRange> ranges(String key, int expectedLength) {
+            if (optional(key) == null) {
+                return List.of();
+            }
+            JsonNode a = array(key);
+            if (a.size() != expectedLength) {
+                throw bad(key, "has " + a.size() + " values, expected " + expectedLength + " (one per band)");
+            }
+            List<ValueRange> out = new ArrayList<>();
+            for (JsonNode e : a) {
+                if (!e.isArray() || e.size() != 2 || !e.get(0).isNumber() || !e.get(1).isNumber()
+                        || !Double.isFinite(e.get(0).asDouble()) || !(e.get(1).asDouble() > e.get(0).asDouble())
+                        || Double.isInfinite(e.get(1).asDouble())) {
+                    throw bad(key, "must be a JSON list of [low, high] number pairs with low < high, got " + string(key));
+                }
+                out.add(new ValueRange(e.get(0).asDouble(), e.get(1).asDouble()));
             }
             return out;
         }

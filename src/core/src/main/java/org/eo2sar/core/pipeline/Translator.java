@@ -116,7 +116,12 @@ public final class Translator {
         }
     }
 
-    static int[] bands(int available, int[] requested, ModelCard card) {
+    /**
+     * The 0-based source bands in the model's input order ({@code requested}, or the first N).
+     *
+     * @throws Eo2SarException INVALID_ARGUMENT when they do not fit the raster or the model
+     */
+    public static int[] bands(int available, int[] requested, ModelCard card) {
         int need = card.inputBands().size();
         int[] bands;
         if (requested == null) {

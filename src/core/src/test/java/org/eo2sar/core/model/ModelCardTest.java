@@ -14,7 +14,8 @@ import org.junit.jupiter.api.Test;
 class ModelCardTest {
     static final ModelCard CARD = new ModelCard("m", "1.0", "d", List.of("red", "green", "blue"),
             new double[] {0.5, 0.5, 0.5}, new double[] {-1, -1, -1}, List.of("VV"), "dB", new double[] {12.5},
-            new double[] {-12.5}, 4, 256, 32, 10, true, "{\"method\":\"x\"}");
+            new double[] {-12.5}, 4, 256, 32, 10, true, "{\"method\":\"x\"}",
+            List.of(new ModelCard.ValueRange(10, 200), new ModelCard.ValueRange(12, 210), new ModelCard.ValueRange(8, 190)));
 
     @Test
     void roundTripsThroughMetadata() {
@@ -28,6 +29,7 @@ class ModelCardTest {
         assertEquals(10.0, back.gsd());
         assertTrue(back.tileInvariant());
         assertEquals("{\"method\":\"x\"}", back.trainingJson());
+        assertEquals(CARD.inputRange(), back.inputRange());
     }
 
     @Test
@@ -35,7 +37,9 @@ class ModelCardTest {
         Map<String, String> m = OnnxMetadata.with(CARD, "eo2sar.gsd", null);
         m.remove("eo2sar.description");
         m.remove("eo2sar.training");
+        m.remove("eo2sar.input.range");
         ModelCard c = ModelCard.parse(m);
+        assertTrue(c.inputRange().isEmpty());
         assertTrue(Double.isNaN(c.gsd()));
         assertEquals("", c.description());
     }
@@ -53,6 +57,8 @@ class ModelCardTest {
         assertBad(OnnxMetadata.with(CARD, "eo2sar.tile_invariant", "yes"), "eo2sar.tile_invariant");
         assertBad(OnnxMetadata.with(CARD, "eo2sar.training", "{oops"), "eo2sar.training is not valid JSON");
         assertBad(OnnxMetadata.with(CARD, "eo2sar.gsd", "-3"), "eo2sar.gsd");
+        assertBad(OnnxMetadata.with(CARD, "eo2sar.input.range", "[[0, 1], [0, 1]]"), "eo2sar.input.range has 2 values");
+        assertBad(OnnxMetadata.with(CARD, "eo2sar.input.range", "[[0, 1], [5, 1], [0, 1]]"), "low < high");
     }
 
     @Test

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Reproduces sample-data/models/eo2sar-default.onnx. Run from the repository root:
-#   sample-data/models/make_default_model.sh
+# Reproduces sample-data/models/eo2sar-synthetic-demo.onnx. Run from the repository root:
+#   sample-data/models/make_synthetic_demo_model.sh
 # 1. trains CycleGAN + pair loss (N=3) on synthetic scenes (CPU config
 #    training/experiments/configs/cpu-small.yaml, 1500 steps, seed 0; about 10 min on 2 CPU cores),
 # 2. re-estimates the frozen normalisation statistics with the final weights over 512 training chips
@@ -14,4 +14,4 @@ run=${EO2SAR_RUN:-training/runs/default-model}
 training/experiments/train_default.sh "$run" 1500
 PYTHONPATH=training python3 training/experiments/recalibrate.py "$run/checkpoints/last.pt" -o "$run/checkpoints/recal.pt"
 PYTHONPATH=training python3 training/experiments/ship_default.py "$run" --checkpoint "$run/checkpoints/recal.pt" \
-    -o sample-data/models/eo2sar-default.onnx
+    -o sample-data/models/eo2sar-synthetic-demo.onnx
