@@ -65,8 +65,9 @@ public final class FileTranslation {
             Geometry roi = request.aoi() == null ? null
                     : AreaOfInterest.parse(request.aoi(), request.aoiCrs(), info.georef());
             TranslationOptions options = new TranslationOptions(request.bands(), request.tileSize(), request.margin(),
-                    request.batchSize(), request.stitch(), request.outputType(), info.nodata(), roi);
-            int[] bands = Translator.bands(info.bandCount(), request.bands(), generator.card());
+                    request.batchSize(), request.stitch(), request.outputType(), info.nodata(), roi,
+                    info.alphaBand().orElse(-1));
+            int[] bands = Translator.bands(info.bandCount(), options.alphaBand(), request.bands(), generator.card());
             InputCheck.check(generator.card(), raster.image(), bands, info.dataType(), info.nodata(), info.georef()).ifPresent(progress::warn);
             WriteOptions write = request.outputType() == OutputType.UINT8
                     ? WriteOptions.defaults().withNodata(0) : WriteOptions.defaults();

@@ -29,13 +29,16 @@ final class TileEngine {
     private final float[] outScale;
     private final float[] outOffset;
     private final boolean hasNodata;
+    /** Source band whose 0 is nodata (RGBA alpha), -1 = none. */
+    private final int alphaBand;
     private final float nodata;
     private final Stitch stitch;
     private final int batchSize;
     private final int runBatch;
 
     TileEngine(RenderedImage image, TilePlan plan, OnnxGenerator generator, int[] bands, OptionalDouble nodata,
-               Stitch stitch, int batchSize) {
+               int alphaBand, Stitch stitch, int batchSize) {
+        this.alphaBand = alphaBand;
         this.image = image;
         this.plan = plan;
         this.generator = generator;
@@ -62,6 +65,7 @@ final class TileEngine {
         final FloatBuffer output;
         final boolean[][] nodataMasks;
         float[][] samples = new float[0][];
+        float[] alpha = new float[0];
 
         Buffers() {
             int ws = plan.windowSize();
@@ -131,6 +135,12 @@ final class TileEngine {
         for (int b = 0; b < nb; b++) {
             r.getSamples(src.x, src.y, rw, rh, bands[b], buf.samples[b]);
         }
+        if (alphaBand >= 0) {
+            if (buf.alpha.length < rw * rh) {
+                buf.alpha = new float[rw * rh];
+            }
+            r.getSamples(src.x, src.y, rw, rh, alphaBand, buf.alpha);
+        }
         boolean[] mask = buf.nodataMasks[slot];
         float[] row = new float[ws];
         int base = slot * nb * ws * ws;
@@ -146,7 +156,7 @@ final class TileEngine {
                     nan |= Float.isNaN(v);
                     allNodata &= v == nodata;
                 }
-                mask[y * ws + x] = allNodata || nan;
+                mask[y * ws + x] = allNodata || nan || alphaBand >= 0 && buf.alpha[s] == 0;
             }
             for (int b = 0; b < nb; b++) {
                 float[] sb = buf.samples[b];

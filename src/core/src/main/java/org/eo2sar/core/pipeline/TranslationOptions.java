@@ -20,9 +20,11 @@ import org.locationtech.jts.geom.Geometry;
  *                    equal it; NaN samples are always nodata); empty = none
  * @param roi         area of interest in pixel coordinates of the input grid ((0,0) = upper-left
  *                    corner of the first pixel; a pixel is inside when its centre is); null = all
+ * @param alphaBand   0-based source band whose 0 marks nodata (an RGBA file's alpha), or -1 = none;
+ *                    the default band selection skips it
  */
 public record TranslationOptions(int[] bands, int tileSize, int margin, int batchSize, Stitch stitch,
-                                 OutputType outputType, OptionalDouble inputNodata, Geometry roi) {
+                                 OutputType outputType, OptionalDouble inputNodata, Geometry roi, int alphaBand) {
 
     public TranslationOptions {
         bands = bands == null ? null : bands.clone();
@@ -36,7 +38,7 @@ public record TranslationOptions(int[] bands, int tileSize, int margin, int batc
 
     /** Everything from the model card, CROP, FLOAT32, no nodata, no ROI. */
     public static TranslationOptions defaults() {
-        return new TranslationOptions(null, 0, DEFAULT_MARGIN, 0, Stitch.CROP, OutputType.FLOAT32, OptionalDouble.empty(), null);
+        return new TranslationOptions(null, 0, DEFAULT_MARGIN, 0, Stitch.CROP, OutputType.FLOAT32, OptionalDouble.empty(), null, -1);
     }
 
     @Override
@@ -45,41 +47,46 @@ public record TranslationOptions(int[] bands, int tileSize, int margin, int batc
     }
 
     public TranslationOptions withBands(int... b) {
-        return new TranslationOptions(b, tileSize, margin, batchSize, stitch, outputType, inputNodata, roi);
+        return new TranslationOptions(b, tileSize, margin, batchSize, stitch, outputType, inputNodata, roi, alphaBand);
     }
 
     public TranslationOptions withTileSize(int t) {
-        return new TranslationOptions(bands, t, margin, batchSize, stitch, outputType, inputNodata, roi);
+        return new TranslationOptions(bands, t, margin, batchSize, stitch, outputType, inputNodata, roi, alphaBand);
     }
 
     public TranslationOptions withMargin(int m) {
-        return new TranslationOptions(bands, tileSize, m, batchSize, stitch, outputType, inputNodata, roi);
+        return new TranslationOptions(bands, tileSize, m, batchSize, stitch, outputType, inputNodata, roi, alphaBand);
     }
 
     public TranslationOptions withBatchSize(int b) {
-        return new TranslationOptions(bands, tileSize, margin, b, stitch, outputType, inputNodata, roi);
+        return new TranslationOptions(bands, tileSize, margin, b, stitch, outputType, inputNodata, roi, alphaBand);
     }
 
     public TranslationOptions withStitch(Stitch s) {
-        return new TranslationOptions(bands, tileSize, margin, batchSize, s, outputType, inputNodata, roi);
+        return new TranslationOptions(bands, tileSize, margin, batchSize, s, outputType, inputNodata, roi, alphaBand);
     }
 
     public TranslationOptions withOutputType(OutputType o) {
-        return new TranslationOptions(bands, tileSize, margin, batchSize, stitch, o, inputNodata, roi);
+        return new TranslationOptions(bands, tileSize, margin, batchSize, stitch, o, inputNodata, roi, alphaBand);
     }
 
     public TranslationOptions withInputNodata(OptionalDouble n) {
-        return new TranslationOptions(bands, tileSize, margin, batchSize, stitch, outputType, n, roi);
+        return new TranslationOptions(bands, tileSize, margin, batchSize, stitch, outputType, n, roi, alphaBand);
+    }
+
+    public TranslationOptions withAlphaBand(int a) {
+        return new TranslationOptions(bands, tileSize, margin, batchSize, stitch, outputType, inputNodata, roi, a);
     }
 
     public TranslationOptions withRoi(Geometry g) {
-        return new TranslationOptions(bands, tileSize, margin, batchSize, stitch, outputType, inputNodata, g);
+        return new TranslationOptions(bands, tileSize, margin, batchSize, stitch, outputType, inputNodata, g, alphaBand);
     }
 
     @Override
     public String toString() {
         return "TranslationOptions[bands=" + Arrays.toString(bands) + ", tileSize=" + tileSize + ", margin=" + margin
                 + ", batchSize=" + batchSize + ", stitch=" + stitch + ", outputType=" + outputType
-                + ", inputNodata=" + inputNodata + ", roi=" + (roi == null ? "none" : roi.getGeometryType()) + "]";
+                + ", inputNodata=" + inputNodata + ", roi=" + (roi == null ? "none" : roi.getGeometryType())
+                + ", alphaBand=" + alphaBand + "]";
     }
 }

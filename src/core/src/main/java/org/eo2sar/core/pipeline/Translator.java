@@ -59,7 +59,12 @@ public final class Translator {
     public TranslatedImage translate(RenderedImage eo, TranslationOptions options, Progress progress) {
         ModelCard card = generator.card();
         limits.checkRaster("the input", eo.getWidth(), eo.getHeight(), eo.getSampleModel().getNumBands());
-        int[] bands = bands(eo.getSampleModel().getNumBands(), options.bands(), card);
+        int nb = eo.getSampleModel().getNumBands();
+        if (options.alphaBand() >= nb) {
+            throw new Eo2SarException(Kind.INVALID_ARGUMENT, "alpha band " + (options.alphaBand() + 1) + " does not exist; the input has "
+                    + nb + " bands");
+        }
+        int[] bands = bands(nb, options.alphaBand(), options.bands(), card);
         int tile = options.tileSize() > 0 ? options.tileSize() : card.tileSize();
         int margin = options.margin() >= 0 ? options.margin() : card.tileMargin();
         if (options.tileSize() < 0 || options.margin() < TranslationOptions.DEFAULT_MARGIN) {
@@ -87,7 +92,8 @@ public final class Translator {
             }
             roi = new RoiMask(options.roi());
         }
-        TileEngine engine = new TileEngine(eo, plan, generator, bands, options.inputNodata(), options.stitch(), batch);
+        TileEngine engine = new TileEngine(eo, plan, generator, bands, options.inputNodata(), options.alphaBand(),
+                options.stitch(), batch);
         return new TranslatedImage(eo, plan, engine, options.stitch(), options.outputType(), roi, batch, workers, progress);
     }
 
@@ -122,18 +128,23 @@ public final class Translator {
      * @throws Eo2SarException INVALID_ARGUMENT when they do not fit the raster or the model
      */
     public static int[] bands(int available, int[] requested, ModelCard card) {
+        return bands(available, -1, requested, card);
+    }
+
+    /**
+     * As {@link #bands(int, int[], ModelCard)}; the default selection skips {@code alphaBand} (-1 = none):
+     * a 4-band model given an RGBA file must not take its alpha for nir.
+     */
+    public static int[] bands(int available, int alphaBand, int[] requested, ModelCard card) {
         int need = card.inputBands().size();
-        int[] bands;
         if (requested == null) {
-            if (available < need) {
+            int[] candidates = java.util.stream.IntStream.range(0, available).filter(b -> b != alphaBand).toArray();
+            if (candidates.length < need) {
                 throw new Eo2SarException(Kind.INVALID_ARGUMENT, "the model needs " + need + " input bands "
-                        + card.inputBands() + " but the input has only " + available);
+                        + card.inputBands() + " but the input has only " + candidates.length
+                        + (alphaBand >= 0 ? " besides its alpha band " + (alphaBand + 1) + " (the nodata mask)" : ""));
             }
-            bands = new int[need];
-            for (int i = 0; i < need; i++) {
-                bands[i] = i;
-            }
-            return bands;
+            return Arrays.copyOf(candidates, need);
         }
         if (requested.length != need) {
             throw new Eo2SarException(Kind.INVALID_ARGUMENT, "the model needs " + need + " input bands "

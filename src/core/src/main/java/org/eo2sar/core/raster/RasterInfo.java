@@ -3,15 +3,18 @@ package org.eo2sar.core.raster;
 import java.nio.file.Path;
 import java.util.Objects;
 import java.util.OptionalDouble;
+import java.util.OptionalInt;
 
 /**
  * What a raster file is: size, bands, sample type, nodata and georeferencing.
  *
- * @param nodata the GDAL_NODATA value of the file (applies to every band), if any
+ * @param nodata    the GDAL_NODATA value of the file (applies to every band), if any
+ * @param alphaBand the 0-based band the file marks as alpha (TIFF ExtraSamples), if any: its 0 is nodata
  */
 public record RasterInfo(Path path, int width, int height, int bandCount, RasterDataType dataType,
-                         OptionalDouble nodata, Georeferencing georef) {
+                         OptionalDouble nodata, Georeferencing georef, OptionalInt alphaBand) {
     public RasterInfo {
+        Objects.requireNonNull(alphaBand, "alphaBand");
         Objects.requireNonNull(path, "path");
         Objects.requireNonNull(dataType, "dataType");
         Objects.requireNonNull(nodata, "nodata");

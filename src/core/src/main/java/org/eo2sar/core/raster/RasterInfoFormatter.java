@@ -17,6 +17,9 @@ public final class RasterInfoFormatter {
         line(sb, "Bands", Integer.toString(info.bandCount()));
         line(sb, "Data type", info.dataType().name().toLowerCase(Locale.ROOT));
         line(sb, "Nodata", info.nodata().isPresent() ? GeoTiffRasters.nodataText(info.nodata().getAsDouble()) : "none");
+        if (info.alphaBand().isPresent()) {
+            line(sb, "Alpha band", (info.alphaBand().getAsInt() + 1) + " (its 0 is nodata; not a model input by default)");
+        }
         line(sb, "CRS", g.crsLabel() + (g.epsg().isPresent() ? " (" + g.crs().getName().getCode() + ")" : ""));
         line(sb, "Origin", num(t.getTranslateX()) + ", " + num(t.getTranslateY()) + " (upper-left corner)");
         line(sb, "Pixel size", num(t.getScaleX()) + ", " + num(t.getScaleY())

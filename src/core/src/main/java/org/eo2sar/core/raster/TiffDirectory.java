@@ -31,6 +31,7 @@ final class TiffDirectory {
     static final int TAG_TILE_LENGTH = 323;
     static final int TAG_TILE_OFFSETS = 324;
     static final int TAG_TILE_BYTE_COUNTS = 325;
+    static final int TAG_EXTRA_SAMPLES = 338;
     static final int TAG_SAMPLE_FORMAT = 339;
     static final int TAG_MODEL_PIXEL_SCALE = 33550;
     static final int TAG_MODEL_TIEPOINT = 33922;

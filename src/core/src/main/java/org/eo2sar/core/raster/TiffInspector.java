@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Locale;
 import java.util.OptionalDouble;
+import java.util.OptionalInt;
 
 /**
  * Checks a TIFF's first directory before Apache SIS touches the pixels: encodings SIS cannot
@@ -27,7 +28,7 @@ final class TiffInspector {
 
     /** What we learnt from the header. */
     record Facts(int width, int height, int bands, RasterDataType dataType, int compression, int predictor,
-                 OptionalDouble nodata, GeoTiffKeys geoKeys) {
+                 OptionalDouble nodata, GeoTiffKeys geoKeys, OptionalInt alphaBand) {
     }
 
     private TiffInspector() {
@@ -83,7 +84,24 @@ final class TiffInspector {
             throw new TiffFormatException("uses an unknown predictor " + predictor);
         }
         return new Facts((int) width, (int) height, (int) bands, type, compression, predictor,
-                nodata(d), geoKeys(d));
+                nodata(d), geoKeys(d), alphaBand(d, (int) bands));
+    }
+
+    /**
+     * The 0-based band that ExtraSamples marks as alpha (1 = associated, 2 = unassociated; the extra
+     * samples are the last bands), as GDAL writes for RGBA and "-b 1 -b 2 -b 3 -b mask" outputs.
+     */
+    static OptionalInt alphaBand(TiffDirectory d, int bands) throws IOException, TiffFormatException {
+        long[] extra = d.longs(TiffDirectory.TAG_EXTRA_SAMPLES);
+        if (extra == null || extra.length == 0 || extra.length > bands) {
+            return OptionalInt.empty();
+        }
+        for (int i = 0; i < extra.length; i++) {
+            if (extra[i] == 1 || extra[i] == 2) {
+                return OptionalInt.of(bands - extra.length + i);
+            }
+        }
+        return OptionalInt.empty();
     }
 
     /** Tiles or strips: counts must match the image, and every block must lie inside the file. */

@@ -1,0 +1,79 @@
+package org.eo2sar.core;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.awt.image.Raster;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.OptionalInt;
+import org.eo2sar.core.model.DeviceSpec;
+import org.eo2sar.core.model.ModelCard;
+import org.eo2sar.core.model.OnnxGenerator;
+import org.eo2sar.core.pipeline.Translator;
+import org.eo2sar.core.raster.GeoRaster;
+import org.eo2sar.core.raster.GeoTiffRasters;
+import org.eo2sar.core.testsupport.TestData;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** An RGBA GeoTIFF's alpha band (TIFF ExtraSamples) is the nodata mask and never a model input by default. */
+class AlphaMaskTest {
+    /** RGB of the real S2 sample patch + alpha 0 on the 40 left columns (rasters/make_rgba.py). */
+    static final Path RGBA = TestData.repoRoot().resolve("src/core/src/test/resources/rasters/rgba-alpha-left.tif");
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void theReaderFindsTheAlphaBand() {
+        assertEquals(OptionalInt.of(3), GeoTiffRasters.info(RGBA).alphaBand());
+        assertEquals(OptionalInt.empty(), GeoTiffRasters.info(TestData.sharedData("rasters/RGB.byte.tif")).alphaBand());
+        String text = org.eo2sar.core.raster.RasterInfoFormatter.format(GeoTiffRasters.info(RGBA));
+        assertTrue(text.contains("Alpha band:  4 (its 0 is nodata; not a model input by default)"), text);
+    }
+
+    @Test
+    void alphaZeroBecomesNodataInTheOutput() {
+        Path out = tmp.resolve("sar.tif");
+        try (OnnxGenerator model = OnnxGenerator.open(TestData.testModel("tiny-tileinvariant.onnx"), DeviceSpec.CPU)) {
+            FileTranslation.run(model, TranslateRequest.of(RGBA, out), Progress.NONE);
+        }
+        try (GeoRaster r = GeoTiffRasters.open(out)) {
+            Raster d = r.image().getData();
+            int w = d.getWidth();
+            int h = d.getHeight();
+            float[] v = d.getSamples(0, 0, w, h, 0, new float[w * h]);
+            int nan = 0;
+            for (int y = 0; y < h; y++) {
+                for (int x = 0; x < w; x++) {
+                    boolean isNan = Float.isNaN(v[y * w + x]);
+                    assertEquals(x < 40, isNan, "pixel " + x + "," + y);
+                    nan += isNan ? 1 : 0;
+                }
+            }
+            assertEquals(40 * h, nan);
+        }
+    }
+
+    @Test
+    void theDefaultBandSelectionSkipsAlpha() {
+        ModelCard four = card(List.of("red", "green", "blue", "nir"));
+        ModelCard three = card(List.of("red", "green", "blue"));
+        assertArrayEquals(new int[] {0, 1, 2}, Translator.bands(4, 3, null, three));
+        assertArrayEquals(new int[] {0, 1, 2, 3}, Translator.bands(4, -1, null, four));
+        var e = assertThrows(Eo2SarException.class, () -> Translator.bands(4, 3, null, four));
+        assertTrue(e.getMessage().contains("has only 3 besides its alpha band 4 (the nodata mask)"), e.getMessage());
+        // chosen explicitly, the alpha band is an input like any other
+        assertArrayEquals(new int[] {0, 1, 2, 3}, Translator.bands(4, 3, new int[] {0, 1, 2, 3}, four));
+    }
+
+    private static ModelCard card(List<String> bands) {
+        double[] one = new double[bands.size()];
+        java.util.Arrays.fill(one, 1);
+        return new ModelCard("m", "1", "", bands, one, new double[bands.size()], List.of("VV"), "dB",
+                new double[] {1}, new double[] {0}, 4, 64, 0, 10, true, null, List.of());
+    }
+}
