@@ -33,6 +33,11 @@ class AlphaMaskTest {
         assertEquals(OptionalInt.empty(), GeoTiffRasters.info(TestData.sharedData("rasters/RGB.byte.tif")).alphaBand());
         String text = org.eo2sar.core.raster.RasterInfoFormatter.format(GeoTiffRasters.info(RGBA));
         assertTrue(text.contains("Alpha band:  4 (its 0 is nodata; not a model input by default)"), text);
+        assertTrue(text.contains("Bands:       4 (1 Red, 2 Green, 3 Blue, 4 Alpha)"), text);
+        // GDAL band descriptions win over colour interpretation: the real S2 sample names its bands
+        String s2 = org.eo2sar.core.raster.RasterInfoFormatter.format(
+                GeoTiffRasters.info(TestData.repoRoot().resolve("sample-data/real-s2-l2a-eo.tif")));
+        assertTrue(s2.contains("Bands:       4 (1 red, 2 green, 3 blue, 4 nir)"), s2);
     }
 
     @Test

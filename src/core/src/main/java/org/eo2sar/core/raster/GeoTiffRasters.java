@@ -118,7 +118,7 @@ public final class GeoTiffRasters {
                         + facts.height() + "x" + facts.bands());
             }
             RasterInfo info = new RasterInfo(file, facts.width(), facts.height(), facts.bands(),
-                    facts.dataType(), facts.nodata(), georef, facts.alphaBand());
+                    facts.dataType(), facts.nodata(), georef, facts.alphaBand(), facts.bandLabels());
             GeoRaster raster = new GeoRaster(store, info, image);
             store = null;
             return raster;

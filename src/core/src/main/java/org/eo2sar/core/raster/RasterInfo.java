@@ -3,6 +3,7 @@ package org.eo2sar.core.raster;
 import java.nio.file.Path;
 import java.util.Objects;
 import java.util.OptionalDouble;
+import java.util.List;
 import java.util.OptionalInt;
 
 /**
@@ -10,10 +11,13 @@ import java.util.OptionalInt;
  *
  * @param nodata    the GDAL_NODATA value of the file (applies to every band), if any
  * @param alphaBand the 0-based band the file marks as alpha (TIFF ExtraSamples), if any: its 0 is nodata
+ * @param bandLabels per band its GDAL description, else its colour interpretation (Red, Green, Blue,
+ *                  Gray, Alpha, Undefined); shown by {@code eo2sar info} to help choose {@code --bands}
  */
 public record RasterInfo(Path path, int width, int height, int bandCount, RasterDataType dataType,
-                         OptionalDouble nodata, Georeferencing georef, OptionalInt alphaBand) {
+                         OptionalDouble nodata, Georeferencing georef, OptionalInt alphaBand, List<String> bandLabels) {
     public RasterInfo {
+        bandLabels = List.copyOf(bandLabels);
         Objects.requireNonNull(alphaBand, "alphaBand");
         Objects.requireNonNull(path, "path");
         Objects.requireNonNull(dataType, "dataType");

@@ -14,7 +14,11 @@ public final class RasterInfoFormatter {
         StringBuilder sb = new StringBuilder();
         line(sb, "File", info.path().toString());
         line(sb, "Size", info.width() + " x " + info.height() + " pixels");
-        line(sb, "Bands", Integer.toString(info.bandCount()));
+        StringBuilder names = new StringBuilder();
+        for (int b = 0; b < info.bandLabels().size() && b < 16; b++) {
+            names.append(b == 0 ? "" : ", ").append(b + 1).append(' ').append(info.bandLabels().get(b));
+        }
+        line(sb, "Bands", info.bandCount() + " (" + names + (info.bandCount() > 16 ? ", ..." : "") + ")");
         line(sb, "Data type", info.dataType().name().toLowerCase(Locale.ROOT));
         line(sb, "Nodata", info.nodata().isPresent() ? GeoTiffRasters.nodataText(info.nodata().getAsDouble()) : "none");
         if (info.alphaBand().isPresent()) {

@@ -39,6 +39,8 @@ final class TiffDirectory {
     static final int TAG_GEO_KEY_DIRECTORY = 34735;
     static final int TAG_GEO_DOUBLE_PARAMS = 34736;
     static final int TAG_GEO_ASCII_PARAMS = 34737;
+    static final int TAG_PHOTOMETRIC = 262;
+    static final int TAG_GDAL_METADATA = 42112;
     static final int TAG_GDAL_NODATA = 42113;
 
     static final int TYPE_BYTE = 1;

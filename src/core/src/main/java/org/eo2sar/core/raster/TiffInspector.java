@@ -7,6 +7,10 @@ import java.nio.file.StandardOpenOption;
 import java.util.Locale;
 import java.util.OptionalDouble;
 import java.util.OptionalInt;
+import java.util.regex.Pattern;
+import java.util.regex.Matcher;
+import java.util.List;
+import java.util.Arrays;
 
 /**
  * Checks a TIFF's first directory before Apache SIS touches the pixels: encodings SIS cannot
@@ -28,7 +32,7 @@ final class TiffInspector {
 
     /** What we learnt from the header. */
     record Facts(int width, int height, int bands, RasterDataType dataType, int compression, int predictor,
-                 OptionalDouble nodata, GeoTiffKeys geoKeys, OptionalInt alphaBand) {
+                 OptionalDouble nodata, GeoTiffKeys geoKeys, OptionalInt alphaBand, List<String> bandLabels) {
     }
 
     private TiffInspector() {
@@ -84,7 +88,45 @@ final class TiffInspector {
             throw new TiffFormatException("uses an unknown predictor " + predictor);
         }
         return new Facts((int) width, (int) height, (int) bands, type, compression, predictor,
-                nodata(d), geoKeys(d), alphaBand(d, (int) bands));
+                nodata(d), geoKeys(d), alphaBand(d, (int) bands), bandLabels(d, (int) bands));
+    }
+
+    private static final Pattern GDAL_DESCRIPTION =
+            Pattern.compile("<Item name=\"DESCRIPTION\" sample=\"(\\d+)\" role=\"description\">([^<]*)</Item>");
+
+    /**
+     * Per band what it is, as gdalinfo says it: the GDAL band description when the file has one
+     * (GDAL_METADATA), else the colour interpretation from Photometric / ExtraSamples (Red, Green,
+     * Blue, Gray, Alpha), else "Undefined".
+     */
+    static List<String> bandLabels(TiffDirectory d, int bands) throws IOException, TiffFormatException {
+        String[] labels = new String[bands];
+        Arrays.fill(labels, "Undefined");
+        long photometric = d.first(TiffDirectory.TAG_PHOTOMETRIC, -1);
+        if (photometric == 2 && bands >= 3) {
+            labels[0] = "Red";
+            labels[1] = "Green";
+            labels[2] = "Blue";
+        } else if (photometric == 0 || photometric == 1) {
+            labels[0] = "Gray";
+        }
+        OptionalInt alpha = alphaBand(d, bands);
+        if (alpha.isPresent()) {
+            labels[alpha.getAsInt()] = "Alpha";
+        }
+        String xml = d.ascii(TiffDirectory.TAG_GDAL_METADATA);
+        if (xml != null) {
+            Matcher m = GDAL_DESCRIPTION.matcher(xml);
+            while (m.find()) {
+                int band = Integer.parseInt(m.group(1));
+                String text = m.group(2).replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"")
+                        .replace("&apos;", "'").replace("&amp;", "&").strip();
+                if (band >= 0 && band < bands && !text.isEmpty()) {
+                    labels[band] = text;
+                }
+            }
+        }
+        return List.of(labels);
     }
 
     /**
