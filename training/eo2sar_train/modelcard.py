@@ -42,7 +42,7 @@ class ModelCard:
     gsd: float = 10.0
     tile_invariant: bool = False
     training: dict[str, Any] = field(default_factory=dict)
-    #: optional per input band [low, high] raw values: 2nd and 98th percentile of the training inputs
+    #: optional per input band [low, high] raw values: a typical training scene's 2nd and 98th percentile
     #: (``eo2sar translate`` warns when an input's values are far from them)
     input_range: list[list[float]] | None = None
 

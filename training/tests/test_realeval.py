@@ -35,3 +35,14 @@ def test_baselines_and_reference_on_the_real_test_split():
     assert ref["water_land_db"] > 5          # real VV: water several dB darker than land
     assert rows["constant"]["water_land_db"] == 0
     assert rows["linreg"]["r_ml"] > rows["constant"]["r_ml"]
+
+
+def test_water_is_dark_in_nir_relative_to_its_patch():
+    eo = np.full((4, 40, 40), 2000, np.uint16)          # vegetated land: nir 3000, red 300
+    eo[0], eo[3] = 300, 3000
+    eo[:, :10, :10] = 150                                # a humic lake: dark everywhere, NDWI about 0
+    water, land = realeval.water_land_masks(eo)
+    assert water[:10, :10].all() and water.sum() == 100
+    assert land.sum() == 1500 and not (land & water).any()
+    winter = np.full((4, 40, 40), 500, np.uint16)        # a uniformly dark winter field is not water
+    assert not realeval.water_land_masks(winter)[0].any()

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.awt.image.Raster;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import org.eo2sar.core.raster.GeoRaster;
 import org.eo2sar.core.raster.GeoTiffRasters;
 import org.eo2sar.core.raster.RasterInfo;
@@ -63,6 +64,20 @@ class ReadmeCommandTest {
         // measured 0.830 and 8.9 dB (the real VV: 10.7 dB); an untrained generator scores about 0 and 0 dB
         assertTrue(correlation > CORRELATION_MIN, "structure lost: correlation " + correlation);
         assertTrue(contrast > CONTRAST_MIN, "the lake is not darker than the land: " + contrast + " dB");
+    }
+
+    @Test
+    void eightBitLandsatGetsOneWarningLineAndStillTranslates() {
+        Path out = tmp.resolve("landsat-sar.tif");
+        MainTest.Run r = MainTest.run("translate", "--model", TestPaths.repoRoot().resolve("sample-data/models/eo2sar-rgb.onnx").toString(),
+                "--input", TestPaths.raster("RGB.byte.tif").toString(), "--output", out.toString());
+        assertEquals(ExitCode.OK, r.code(), r.err());
+        List<String> warnings = r.err().lines().filter(l -> l.startsWith("warning: ")).toList();
+        assertEquals(1, warnings.size(), r.err());
+        String w = warnings.get(0);
+        assertTrue(w.contains("input may not suit model eo2sar-rgb") && w.contains("8-bit input")
+                && w.contains("pixel size 300 m, the model was trained at 10 m"), w);
+        assertTrue(java.nio.file.Files.isRegularFile(out));
     }
 
     @Test
