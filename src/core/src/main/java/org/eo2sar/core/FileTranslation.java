@@ -1,10 +1,21 @@
 package org.eo2sar.core;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
 import org.eo2sar.core.Eo2SarException.Kind;
+import org.eo2sar.core.model.ModelCard;
 import org.eo2sar.core.model.OnnxGenerator;
 import org.eo2sar.core.pipeline.AreaOfInterest;
 import org.eo2sar.core.pipeline.OutputType;
@@ -13,6 +24,7 @@ import org.eo2sar.core.pipeline.TranslationOptions;
 import org.eo2sar.core.pipeline.TranslationLimits;
 import org.eo2sar.core.pipeline.TranslationStats;
 import org.eo2sar.core.pipeline.Translator;
+import org.eo2sar.core.raster.GdalMetadata;
 import org.eo2sar.core.raster.GeoRaster;
 import org.eo2sar.core.raster.GeoTiffRasters;
 import org.eo2sar.core.raster.RasterInfo;
@@ -69,8 +81,9 @@ public final class FileTranslation {
                     info.alphaBand().orElse(-1));
             int[] bands = Translator.bands(info.bandCount(), options.alphaBand(), request.bands(), generator.card());
             InputCheck.check(generator.card(), raster.image(), bands, info.dataType(), info.nodata(), info.georef()).ifPresent(progress::warn);
-            WriteOptions write = request.outputType() == OutputType.UINT8
-                    ? WriteOptions.defaults().withNodata(0) : WriteOptions.defaults();
+            WriteOptions write = (request.outputType() == OutputType.UINT8
+                    ? WriteOptions.defaults().withNodata(0) : WriteOptions.defaults())
+                    .withMetadata(outputMetadata(generator, request));
             try (TranslatedImage image = new Translator(generator, workers, limits).translate(raster.image(), options, progress)) {
                 GeoTiffRasters.write(image, info.georef(), request.output(), write);
                 TranslationStats s = image.stats();
@@ -80,10 +93,46 @@ public final class FileTranslation {
         }
     }
 
+    /** Band names and unit from the card, the uint8 mapping as scale/offset, and where the output came from. */
+    static GdalMetadata outputMetadata(OnnxGenerator generator, TranslateRequest request) {
+        ModelCard card = generator.card();
+        Map<String, String> items = new LinkedHashMap<>();
+        items.put("EO2SAR_MODEL", card.name() + " " + card.version());
+        items.put("EO2SAR_MODEL_SHA256", sha256(generator.path()));
+        String version = FileTranslation.class.getPackage().getImplementationVersion();
+        items.put("EO2SAR_VERSION", version == null ? "development build" : version);
+        items.put("EO2SAR_INPUT", String.valueOf(request.input().getFileName()));
+        items.put("EO2SAR_CREATED", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
+        int n = card.outputBands().size();
+        double[] scale = null;
+        double[] offset = null;
+        if (request.outputType() == OutputType.UINT8) { // dB = (v - 1) / 254 * (max - min) + min, 0 = nodata
+            double s = (OutputType.UINT8_MAX_DB - OutputType.UINT8_MIN_DB) / 254.0;
+            scale = new double[n];
+            offset = new double[n];
+            Arrays.fill(scale, s);
+            Arrays.fill(offset, OutputType.UINT8_MIN_DB - s);
+        }
+        return new GdalMetadata(items, card.outputBands(), card.outputUnit(), scale, offset);
+    }
+
+    private static String sha256(Path file) {
+        try (InputStream in = Files.newInputStream(file)) {
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            byte[] buf = new byte[1 << 16];
+            for (int r; (r = in.read(buf)) > 0; ) {
+                md.update(buf, 0, r);
+            }
+            return HexFormat.of().formatHex(md.digest());
+        } catch (IOException | NoSuchAlgorithmException e) {
+            return "unknown (" + e.getMessage() + ")";
+        }
+    }
+
     private static boolean sameFile(Path a, Path b) {
         try {
             return Files.isSameFile(a, b);
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             return false;
         }
     }

@@ -300,6 +300,10 @@ public final class GeoTiffRasters {
         } else if (isFloat) {
             tags.add(TiffPatcher.ascii(TiffDirectory.TAG_GDAL_NODATA, "nan"));
         }
+        if (!options.metadata().isEmpty()) {
+            tags.add(TiffPatcher.ascii(TiffDirectory.TAG_GDAL_METADATA,
+                    options.metadata().xml(image.getSampleModel().getNumBands())));
+        }
         return tags;
     }
 
