@@ -65,13 +65,11 @@ public final class InputCheck {
             top = Math.min(top, scale[i] > 0 ? (1 - offset[i]) / scale[i] : Double.POSITIVE_INFINITY);
         }
         return top >= 1000 && Double.isFinite(top)
-                ? Optional.of("8-bit input, the model takes values up to " + number(top) + " (" + card.inputBands().get(0)
-                        + " reflectance x 10000 for Sentinel-2 L2A)")
+                ? Optional.of("8-bit input, the model takes values up to " + number(top) + " (e.g. Sentinel-2 L2A reflectance x 10000)")
                 : Optional.empty();
     }
 
-    private static Optional<String> valueProblem(ModelCard card, RenderedImage image, int[] bands,
-                                                           OptionalDouble nodata) {
+    private static Optional<String> valueProblem(ModelCard card, RenderedImage image, int[] bands, OptionalDouble nodata) {
         double[] scale = card.inputScale();
         double[] offset = card.inputOffset();
         List<String> out = new ArrayList<>();

@@ -49,7 +49,7 @@ class InputCheckTest {
         assertTrue(line.startsWith("input may not suit model s2: "), line);
         assertTrue(line.contains("red values reach 255 (98th percentile), the model's training data 1345"), line);
         assertTrue(line.contains("8-bit vs reflectance x 10000"), line);
-        assertTrue(line.contains("8-bit input, the model takes values up to 10000 (red reflectance x 10000"), line);
+        assertTrue(line.contains("8-bit input, the model takes values up to 10000 (e.g. Sentinel-2 L2A reflectance x 10000)"), line);
         assertTrue(line.contains("pixel size 300 m, the model was trained at 10 m"), line);
     }
 
