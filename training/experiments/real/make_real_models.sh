@@ -19,6 +19,6 @@ $R/run_round.sh p2p-rgbn "$P2P" p2p-rgbn-s1 "$P2P seed=1 data.seed=1"
 $R/run_round.sh p2p-rgb "$P2P $RGB" p2p-rgb-s1 "$P2P $RGB seed=1 data.seed=1"
 export PYTHONPATH=training
 .venv/bin/python $R/ship_real.py training/runs/real/p2p-rgbn training/runs/real/p2p-rgbn-s1 \
-    -o sample-data/models/eo2sar-default.onnx --name eo2sar-default --version 0.3.0
+    -o sample-data/models/eo2sar-default.onnx --name eo2sar-default --version 0.3.0 --tile-size 256
 .venv/bin/python $R/ship_real.py training/runs/real/p2p-rgb training/runs/real/p2p-rgb-s1 \
-    -o sample-data/models/eo2sar-rgb.onnx --name eo2sar-rgb --version 0.3.0
+    -o sample-data/models/eo2sar-rgb.onnx --name eo2sar-rgb --version 0.3.0 --tile-size 256

@@ -66,6 +66,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("-o", "--output", type=Path, required=True)
     ap.add_argument("--name", help="card name (default: the training config's)")
     ap.add_argument("--version", help="card version (default: the training config's)")
+    ap.add_argument("--tile-size", type=int, help="recommended tile in the card (default: the training config's); "
+                    "smaller tiles cost the CLI less memory (docs/benchmarks.md)")
     ap.add_argument("--command", default="training/experiments/real/make_real_models.sh",
                     help="the command that made the model, recorded in the card")
     a = ap.parse_args(argv)
@@ -84,6 +86,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     fields = dict(ckpt["card"])
     fields["name"] = a.name or fields["name"]
     fields["version"] = a.version or fields["version"]
+    fields["tile_size"] = a.tile_size or fields["tile_size"]
     multiple = int(getattr(g, "multiple", 4))
     fields["tile_multiple"] = multiple
     fields["tile_margin"] = margin_for(g, spec["in_ch"], multiple)
