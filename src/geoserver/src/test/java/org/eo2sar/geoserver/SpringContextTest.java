@@ -2,6 +2,7 @@ package org.eo2sar.geoserver;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -11,7 +12,13 @@ import java.nio.file.Path;
 import org.eo2sar.core.raster.GeoRaster;
 import org.geoserver.platform.GeoServerResourceLoader;
 import org.geoserver.wps.jts.SpringBeanProcessFactory;
+import org.geotools.api.filter.FilterFactory;
+import org.geotools.api.filter.expression.Function;
 import org.geotools.coverage.grid.GridCoverage2D;
+import org.geotools.factory.CommonFactoryFinder;
+import org.geotools.feature.NameImpl;
+import org.geotools.filter.function.RenderingTransformation;
+import org.geotools.process.function.ProcessFunction;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.context.support.GenericXmlApplicationContext;
@@ -55,6 +62,33 @@ class SpringContextTest {
             assertEquals(0, registry.openSessions());
             assertThrows(IllegalStateException.class, () -> translate.execute(eo, Fixtures.TILE_INVARIANT, null, null,
                     null, null, null, null, null, null));
+        }
+    }
+
+    @Test
+    void theRenderingTransformationRunsThroughGeoToolsOwnProcessFunction() throws Exception {
+        // How GeoServer's renderer calls a rendering transformation from an SLD: a function named
+        // eo2sar:Translate made by GeoTools' ProcessFunctionFactory, evaluated on the coverage.
+        Fixtures.modelsDir(Files.createDirectories(dataDir.resolve("eo2sar")));
+        GridCoverage2D eo = Fixtures.coverage("RGB.byte.tif");
+        GenericXmlApplicationContext context = new GenericXmlApplicationContext();
+        context.getBeanFactory().registerSingleton("resourceLoader", new GeoServerResourceLoader(dataDir.toFile()));
+        context.load("classpath:applicationContext.xml");
+        context.refresh();
+        try {
+            FilterFactory ff = CommonFactoryFinder.getFilterFactory();
+            Function f = ff.function(new NameImpl("eo2sar", "Translate"),
+                    ff.function("parameter", ff.literal("data")),
+                    ff.function("parameter", ff.literal("model"), ff.literal(Fixtures.TILE_INVARIANT)),
+                    ff.function("parameter", ff.literal("outputType"), ff.literal("uint8")));
+            assertTrue(f instanceof ProcessFunction && f instanceof RenderingTransformation, String.valueOf(f));
+            Object out = f.evaluate(eo);
+            GridCoverage2D sar = assertInstanceOf(GridCoverage2D.class, out);
+            assertEquals(eo.getGridGeometry().getGridRange2D(), sar.getGridGeometry().getGridRange2D());
+            assertEquals(1, sar.getNumSampleDimensions());
+            assertEquals(java.awt.image.DataBuffer.TYPE_BYTE, sar.getRenderedImage().getSampleModel().getDataType());
+        } finally {
+            context.close();
         }
     }
 }
