@@ -124,6 +124,23 @@ class OgcApiJobsTest {
     }
 
     @Test
+    void theInputCheckWarningReachesTheJobStatus() throws Exception {
+        // the real RGB model (its card has eo2sar.input.range and a 10 m GSD) on 8-bit 300 m Landsat
+        Path models = Files.createDirectories(tmp.resolve("models"));
+        Files.copy(TestPaths.repoRoot().resolve("sample-data/models/eo2sar-rgb.onnx"), models.resolve("eo2sar-rgb.onnx"));
+        try (ServerHarness h = new ServerHarness(ServerHarness.config(List.of(TestPaths.rasters()), models, tmp.resolve("work"))
+                .withQueue(4, 1), ServerHooks.NONE)) {
+            HttpResponse<String> r = h.post("/processes/eo2sar-rgb/execution", ServerHarness.executeBody("RGB.byte.tif", "\"tile\": 512"), true);
+            assertEquals(201, r.statusCode(), r.body());
+            JsonNode done = h.awaitFinal(ServerHarness.json(r).get("jobID").asText());
+            assertEquals("successful", done.get("status").asText(), done.toString());
+            String message = done.get("message").asText();
+            assertTrue(message.startsWith("done; warning: input may not suit model eo2sar-rgb: 8-bit input"), message);
+            assertTrue(message.contains("pixel size 300 m, the model was trained at 10 m"), message);
+        }
+    }
+
+    @Test
     void deleteCancelsARunningJobBetweenTileBatches() throws Exception {
         CountDownLatch midRun = new CountDownLatch(1);
         ServerHooks hooks = new ServerHooks() {
