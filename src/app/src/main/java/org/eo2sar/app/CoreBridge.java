@@ -8,6 +8,7 @@ import org.eo2sar.core.Progress;
 import org.eo2sar.core.model.OnnxGenerator;
 import org.eo2sar.core.pipeline.OutputType;
 import org.eo2sar.core.pipeline.Stitch;
+import org.eo2sar.core.pipeline.TranslationLimits;
 import org.eo2sar.core.raster.GeoTiffRasters;
 import org.eo2sar.core.raster.RasterInfo;
 import org.eo2sar.core.raster.RasterInfoFormatter;
@@ -42,12 +43,18 @@ public final class CoreBridge {
     }
 
     public static Summary translate(OnnxGenerator generator, Path input, Path output, TranslateParams p, Progress progress) {
+        return translate(generator, input, output, p, progress, TranslationLimits.DEFAULTS);
+    }
+
+    /** As above within {@code limits} (the CLI's --max-pixels, --max-memory, --read-timeout). */
+    public static Summary translate(OnnxGenerator generator, Path input, Path output, TranslateParams p, Progress progress,
+                                    TranslationLimits limits) {
         // Defaults pass through unchanged: tile 0 = the card's, batch 0 = 1 on CPU / 4 on CUDA,
         // margin -1 = the card's (0 = no margin).
         TranslateRequest request = new TranslateRequest(input, output, p.zeroBasedBands(), p.tile(),
                 p.margin(), p.batch(), p.blend() ? Stitch.FEATHER : Stitch.CROP,
                 p.outputType().equals("uint8") ? OutputType.UINT8 : OutputType.FLOAT32, p.aoi(), p.aoiCrs());
-        TranslateResult r = FileTranslation.run(generator, request, progress, p.threads());
+        TranslateResult r = FileTranslation.run(generator, request, progress, p.threads(), limits);
         return new Summary(r.output(), r.width(), r.height(), r.tilesRun(), r.tilesSkipped(),
                 r.wall().toMillis(), r.inference().toMillis());
     }

@@ -14,6 +14,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.eo2sar.core.Eo2SarException;
 import org.eo2sar.core.model.DeviceSpec;
 import org.eo2sar.core.model.OnnxGenerator;
+import org.eo2sar.core.pipeline.TranslationLimits;
 import org.eo2sar.core.pipeline.TranslationOptions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -73,13 +74,44 @@ final class TranslateCommand implements Callable<Integer> {
     @Option(names = "--threads", paramLabel = "N", description = "Tile batches translated in parallel (default: one per CPU core; 2 on CUDA).")
     int threads;
 
+    @Option(names = "--max-pixels", paramLabel = "N", description = "Refuse inputs with more pixels (width x height) "
+            + "than this (exit 2). Default: 2^31.")
+    Long maxPixels;
+
+    @Option(names = "--max-memory", paramLabel = "MIB", description = "Refuse tile/margin/batch/thread settings whose "
+            + "tile buffers would need more than this many MiB (exit 2). Default: 2048.")
+    Long maxMemoryMib;
+
+    @Option(names = "--read-timeout", paramLabel = "SECONDS", description = "Give up on an input whose pixel read "
+            + "takes longer than this (exit 3). Default: 60.")
+    Integer readTimeoutSeconds;
+
     @Spec
     CommandSpec spec;
+
+    /** The core's defaults with what the user overrode. */
+    TranslationLimits limits() {
+        TranslationLimits l = TranslationLimits.DEFAULTS;
+        if (maxPixels != null) {
+            l = l.withMaxPixels(maxPixels);
+        }
+        if (maxMemoryMib != null) {
+            if (maxMemoryMib > Long.MAX_VALUE >> 20) {
+                throw new Eo2SarException(Eo2SarException.Kind.INVALID_ARGUMENT, "--max-memory " + maxMemoryMib + " MiB is absurd");
+            }
+            l = l.withMaxMemoryBytes(maxMemoryMib << 20);
+        }
+        if (readTimeoutSeconds != null) {
+            l = l.withReadTimeout(java.time.Duration.ofSeconds(readTimeoutSeconds));
+        }
+        return l;
+    }
 
     @Override
     public Integer call() throws IOException {
         TranslateParams params = new TranslateParams(bands == null ? null : TranslateParams.parseBands(bands), tile,
                 margin == null ? TranslationOptions.DEFAULT_MARGIN : margin, batch, blend, outputType, readAoi(aoi), aoiCrs, threads);
+        TranslationLimits limits = limits(); // bad values fail here, before the model is opened
         DeviceSpec dev = DeviceSpec.parse(device).withCudaOptions(cudaOptions);
         var out = spec.commandLine().getOut();
         ConsoleProgress progress = new ConsoleProgress(spec.commandLine().getErr(), System.console() != null);
@@ -107,7 +139,7 @@ final class TranslateCommand implements Callable<Integer> {
             Path createdDir = createParent(output);
             CoreBridge.Summary s;
             try {
-                s = CoreBridge.translate(generator, input, output, params, progress);
+                s = CoreBridge.translate(generator, input, output, params, progress, limits);
             } catch (RuntimeException e) {
                 if (createdDir != null) {
                     try {

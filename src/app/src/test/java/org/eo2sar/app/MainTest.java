@@ -110,6 +110,26 @@ class MainTest {
     }
 
     @Test
+    void limitOptionsBoundTheWorkAndNameTheLimit() {
+        Path out = tmp.resolve("limited.tif");
+        Run pixels = run("translate", "-m", MODEL, "-i", RGB, "-o", out.toString(), "--max-pixels", "100000");
+        assertEquals(ExitCode.USAGE, pixels.code(), pixels.err());
+        assertTrue(pixels.err().contains("791x718 = 567938 pixels, over the limit of 100000 pixels"), pixels.err());
+        Run memory = run("translate", "-m", MODEL, "-i", RGB, "-o", out.toString(), "--max-memory", "1", "--tile", "1024");
+        assertEquals(ExitCode.USAGE, memory.code(), memory.err());
+        assertTrue(memory.err().contains("limit"), memory.err());
+        for (String[] bad : new String[][] {{"--read-timeout", "0"}, {"--max-pixels", "-5"}, {"--max-memory", "9223372036854775807"}}) {
+            Run r = run("translate", "-m", MODEL, "-i", RGB, "-o", out.toString(), bad[0], bad[1]);
+            assertEquals(ExitCode.USAGE, r.code(), String.join(" ", bad) + ": " + r.err());
+            assertEquals(1, r.errorLines(), r.err());
+        }
+        assertFalse(Files.exists(out));
+        // within generous limits the same run works
+        Run ok = run("translate", "-m", MODEL, "-i", RGB, "-o", out.toString(), "--max-pixels", "1000000", "--read-timeout", "30");
+        assertEquals(ExitCode.OK, ok.code(), ok.err());
+    }
+
+    @Test
     void invalidInputModelAndDeviceHaveTheirOwnExitCodes() {
         Path out = tmp.resolve("o.tif");
         Run corrupt = run("translate", "-m", MODEL, "-i", TestPaths.raster("corrupt.tif").toString(), "-o", out.toString());
