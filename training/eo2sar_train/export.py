@@ -65,6 +65,18 @@ def margin_for(g: nn.Module, in_ch: int, multiple: int = 4) -> int:
     return -(-r // multiple) * multiple
 
 
+def tiling_fields(g: nn.Module, spec: dict, margin: int | None = None) -> dict:
+    """Card fields tile_multiple, tile_margin (measured unless given) and tile_invariant of G.
+
+    Only per-image (instance) statistics make a tile differ from the same region of the whole
+    image; tile-invariant, batch (eval: running statistics) and none are fixed affine maps.
+    """
+    multiple = int(getattr(g, "multiple", 4))
+    return {"tile_multiple": multiple,
+            "tile_margin": margin if margin is not None else margin_for(g, spec["in_ch"], multiple),
+            "tile_invariant": spec["config"].get("norm", "instance") != "instance"}
+
+
 def export_onnx(g: nn.Module, card: ModelCard, path: str | Path, in_ch: int,
                 opset: int = DEFAULT_OPSET, fp16: bool = False) -> Path:
     """Write G (eval mode, CPU), its input clamped to [-1, 1], to ``path`` atomically; returns the path."""
@@ -242,12 +254,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 fields[key] = getattr(args, key)
         if args.tile_size:
             fields["tile_size"] = args.tile_size
-        multiple = int(getattr(g, "multiple", 4))
-        fields["tile_multiple"] = multiple
-        fields["tile_margin"] = args.margin if args.margin is not None else margin_for(g, spec["in_ch"], multiple)
-        # only per-image (instance) statistics make a tile differ from the same region of the whole
-        # image; tile-invariant, batch (eval: running statistics) and none are fixed affine maps
-        fields["tile_invariant"] = spec["config"].get("norm", "instance") != "instance"
+        fields.update(tiling_fields(g, spec, args.margin))
         card = ModelCard(**fields)
         outputs = [(args.output, False)]
         if args.fp16:

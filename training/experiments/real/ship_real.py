@@ -24,7 +24,7 @@ import numpy as np
 import onnx
 
 from eo2sar_train import realdata, realeval
-from eo2sar_train.export import export_onnx, load_generator, margin_for, parity_check
+from eo2sar_train.export import export_onnx, load_generator, parity_check, tiling_fields
 from eo2sar_train.modelcard import ModelCard
 from eo2sar_train.models import MeanOfGenerators
 
@@ -87,11 +87,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     fields["name"] = a.name or fields["name"]
     fields["version"] = a.version or fields["version"]
     fields["tile_size"] = a.tile_size or fields["tile_size"]
-    multiple = int(getattr(g, "multiple", 4))
-    fields["tile_multiple"] = multiple
-    fields["tile_margin"] = margin_for(g, spec["in_ch"], multiple)
-    # instance norm depends on the whole tile; frozen-statistics, batch (eval) and no norm do not
-    fields["tile_invariant"] = spec["config"].get("norm", "instance") != "instance"
+    fields.update(tiling_fields(g, spec))
     bands = [realdata.EO_BAND_NAMES.index(n) for n in fields["input_bands"]]
     fields["input_range"] = input_range(bands)
 

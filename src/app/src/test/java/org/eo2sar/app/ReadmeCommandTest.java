@@ -41,12 +41,7 @@ class ReadmeCommandTest {
         assertEquals(ExitCode.OK, r.code(), r.err());
         assertFalse(r.err().contains("warning:"), "a real Sentinel-2 L2A patch must pass the input check: " + r.err());
 
-        RasterInfo in = GeoTiffRasters.info(REAL_EO);
-        RasterInfo o = GeoTiffRasters.info(out);
-        assertEquals(in.width(), o.width());
-        assertEquals(in.height(), o.height());
-        assertEquals(in.georef().gridToCrs(), o.georef().gridToCrs());
-        assertEquals(in.georef().epsg(), o.georef().epsg());
+        RasterInfo o = assertSameGrid(REAL_EO, out);
 
         int w = o.width();
         int h = o.height();
@@ -86,12 +81,7 @@ class ReadmeCommandTest {
         MainTest.Run r = MainTest.run("translate", "--model", SYNTHETIC_MODEL.toString(), "--input", DEMO.toString(), "--output", out.toString());
         assertEquals(ExitCode.OK, r.code(), r.err());
 
-        RasterInfo in = GeoTiffRasters.info(DEMO);
-        RasterInfo o = GeoTiffRasters.info(out);
-        assertEquals(in.width(), o.width());
-        assertEquals(in.height(), o.height());
-        assertEquals(in.georef().gridToCrs(), o.georef().gridToCrs());
-        assertEquals(in.georef().epsg(), o.georef().epsg());
+        RasterInfo o = assertSameGrid(DEMO, out);
 
         double[] generated = band(out, 0);
         double[] clean = band(TRUTH, 1); // band 2: the speckle-free truth
@@ -102,6 +92,17 @@ class ReadmeCommandTest {
         // measured 0.861 and 0.22 dB (docs/results.md §1); an untrained generator scores about 0
         assertTrue(correlation > 0.75, "structure lost: correlation " + correlation);
         assertTrue(medianDiff < 1.0, "backscatter level off by " + medianDiff + " dB");
+    }
+
+    /** The output lies on the input's grid (size, grid-to-CRS, EPSG); returns the output's info. */
+    private static RasterInfo assertSameGrid(Path input, Path output) {
+        RasterInfo in = GeoTiffRasters.info(input);
+        RasterInfo o = GeoTiffRasters.info(output);
+        assertEquals(in.width(), o.width());
+        assertEquals(in.height(), o.height());
+        assertEquals(in.georef().gridToCrs(), o.georef().gridToCrs());
+        assertEquals(in.georef().epsg(), o.georef().epsg());
+        return o;
     }
 
     private static double[] band(Path file, int band) {

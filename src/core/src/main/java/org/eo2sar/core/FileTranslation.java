@@ -1,14 +1,10 @@
 package org.eo2sar.core;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.nio.file.Path;
@@ -98,7 +94,7 @@ public final class FileTranslation {
         ModelCard card = generator.card();
         Map<String, String> items = new LinkedHashMap<>();
         items.put("EO2SAR_MODEL", card.name() + " " + card.version());
-        items.put("EO2SAR_MODEL_SHA256", sha256(generator.path()));
+        items.put("EO2SAR_MODEL_SHA256", generator.sha256());
         String version = FileTranslation.class.getPackage().getImplementationVersion();
         items.put("EO2SAR_VERSION", version == null ? "development build" : version);
         items.put("EO2SAR_INPUT", String.valueOf(request.input().getFileName()));
@@ -114,19 +110,6 @@ public final class FileTranslation {
             Arrays.fill(offset, OutputType.UINT8_MIN_DB - s);
         }
         return new GdalMetadata(items, card.outputBands(), card.outputUnit(), scale, offset);
-    }
-
-    private static String sha256(Path file) {
-        try (InputStream in = Files.newInputStream(file)) {
-            MessageDigest md = MessageDigest.getInstance("SHA-256");
-            byte[] buf = new byte[1 << 16];
-            for (int r; (r = in.read(buf)) > 0; ) {
-                md.update(buf, 0, r);
-            }
-            return HexFormat.of().formatHex(md.digest());
-        } catch (IOException | NoSuchAlgorithmException e) {
-            return "unknown (" + e.getMessage() + ")";
-        }
     }
 
     private static boolean sameFile(Path a, Path b) {

@@ -75,6 +75,7 @@ public final class InputCheck {
         List<String> out = new ArrayList<>();
         for (int i = 0; i < bands.length; i++) {
             double[] v = sample(image, bands[i], nodata);
+            Arrays.sort(v); // once, for both percentiles
             if (v.length == 0) {
                 return Optional.empty(); // all nodata: nothing to say
             }
@@ -162,10 +163,9 @@ public final class InputCheck {
         return Arrays.copyOf(all, n);
     }
 
-    static double percentile(double[] values, double q) {
-        double[] s = values.clone();
-        Arrays.sort(s);
-        return s[(int) Math.min(s.length - 1, Math.floor(q * s.length))];
+    /** The q-quantile of ascending {@code sorted} values. */
+    static double percentile(double[] sorted, double q) {
+        return sorted[(int) Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
     }
 
     private static String number(double v) {

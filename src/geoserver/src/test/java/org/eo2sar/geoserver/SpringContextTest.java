@@ -31,17 +31,23 @@ class SpringContextTest {
     @TempDir
     Path dataDir;
 
+    /** Our applicationContext.xml, refreshed, over a data directory holding the test models. */
+    private GenericXmlApplicationContext startContext() throws Exception {
+        Fixtures.modelsDir(Files.createDirectories(dataDir.resolve("eo2sar")));
+        GenericXmlApplicationContext context = new GenericXmlApplicationContext();
+        context.getBeanFactory().registerSingleton("resourceLoader", new GeoServerResourceLoader(dataDir.toFile()));
+        context.load("classpath:applicationContext.xml");
+        context.refresh();
+        return context;
+    }
+
     @Test
     void wiresTheProcessesAndClosesSessionsWithTheContext() throws Exception {
-        Fixtures.modelsDir(Files.createDirectories(dataDir.resolve("eo2sar")));
         ModelRegistry registry;
         TranslateProcess translate;
         try (GeoRaster raster = Fixtures.open("RGB.byte.tif")) {
             GridCoverage2D eo = Fixtures.coverage("RGB.byte.tif");
-            GenericXmlApplicationContext context = new GenericXmlApplicationContext();
-            context.getBeanFactory().registerSingleton("resourceLoader", new GeoServerResourceLoader(dataDir.toFile()));
-            context.load("classpath:applicationContext.xml");
-            context.refresh();
+            GenericXmlApplicationContext context = startContext();
             try {
                 registry = context.getBean(ModelRegistry.class);
                 assertEquals(dataDir.resolve("eo2sar/models"), registry.settings().modelsDir());
@@ -69,12 +75,8 @@ class SpringContextTest {
     void theRenderingTransformationRunsThroughGeoToolsOwnProcessFunction() throws Exception {
         // How GeoServer's renderer calls a rendering transformation from an SLD: a function named
         // eo2sar:Translate made by GeoTools' ProcessFunctionFactory, evaluated on the coverage.
-        Fixtures.modelsDir(Files.createDirectories(dataDir.resolve("eo2sar")));
         GridCoverage2D eo = Fixtures.coverage("RGB.byte.tif");
-        GenericXmlApplicationContext context = new GenericXmlApplicationContext();
-        context.getBeanFactory().registerSingleton("resourceLoader", new GeoServerResourceLoader(dataDir.toFile()));
-        context.load("classpath:applicationContext.xml");
-        context.refresh();
+        GenericXmlApplicationContext context = startContext();
         try {
             FilterFactory ff = CommonFactoryFinder.getFilterFactory();
             Function f = ff.function(new NameImpl("eo2sar", "Translate"),

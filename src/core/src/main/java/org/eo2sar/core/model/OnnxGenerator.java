@@ -9,12 +9,17 @@ import ai.onnxruntime.OrtProvider;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
 import ai.onnxruntime.providers.OrtCUDAProviderOptions;
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.Map;
 import java.util.Set;
 import org.eo2sar.core.Eo2SarException;
@@ -45,6 +50,8 @@ public final class OnnxGenerator implements AutoCloseable {
     private final Object runLock = new Object();
     private final Set<OrtSession.RunOptions> active = new HashSet<>();
     private boolean closed;
+    /** SHA-256 of the model file, computed on first use (output provenance). */
+    private volatile String sha256;
 
     private OnnxGenerator(Path path, OrtEnvironment env, OrtSession session, ModelCard card, String inputName,
                           String outputName, long[] inputShape, boolean cuda, int intraOpThreads, String device) {
@@ -303,6 +310,25 @@ public final class OnnxGenerator implements AutoCloseable {
 
     public Path path() {
         return path;
+    }
+
+    /** Hex SHA-256 of the model file, read once per generator (every translation's output records it). */
+    public String sha256() {
+        String h = sha256;
+        if (h == null) {
+            try (InputStream in = Files.newInputStream(path)) {
+                MessageDigest md = MessageDigest.getInstance("SHA-256");
+                byte[] buf = new byte[1 << 16];
+                for (int r; (r = in.read(buf)) > 0; ) {
+                    md.update(buf, 0, r);
+                }
+                h = HexFormat.of().formatHex(md.digest());
+            } catch (IOException | NoSuchAlgorithmException e) {
+                return "unknown (" + e.getMessage() + ")"; // not memoised: a later read may succeed
+            }
+            sha256 = h;
+        }
+        return h;
     }
 
     /** Human-readable device, e.g. {@code cpu (1 intra-op thread per run)} or {@code cuda:0 (...)}. */
