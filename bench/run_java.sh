@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Compiles and runs the Java pipeline benchmark against the core module's classes.
 #   bench/run_java.sh overhead|memory|file MODEL INPUT OUTPUT [tile margin]
+#   bench/run_java.sh write FLOAT32_DB.tif SIZE OUT_DIR [REPS [LEVEL]]
 # Environment: BENCH_JAVA_OPTS (default -Xmx1g), EO2SAR_BUILD (core output dir, default target).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -21,5 +22,10 @@ if [ ! -f "$stamp" ] || [ -n "$(find "$root/bench/java" -name '*.java' -newer "$
   javac -d "$out/classes" -cp "$cp" $(find "$root/bench/java" -name '*.java')
   touch "$stamp"
 fi
+main=org.eo2sar.bench.PipelineBench
+if [ "${1:-}" = write ]; then   # write FLOAT32_DB.tif SIZE OUT_DIR [REPS [LEVEL]]: the output writers alone
+  main=org.eo2sar.bench.WriteBench
+  shift
+fi
 # shellcheck disable=SC2086
-exec java ${BENCH_JAVA_OPTS:--Xmx1g} -cp "$out/classes:$cp" org.eo2sar.bench.PipelineBench "$@"
+exec java ${BENCH_JAVA_OPTS:--Xmx1g} -cp "$out/classes:$cp" "$main" "$@"

@@ -1,17 +1,18 @@
 #!/usr/bin/env bash
 # Runs every test of the project on a fresh machine: installs what the tests need
-# (Debian gdal-bin for gdalinfo, a Python venv with the pinned training + client packages),
+# (Debian gdal-bin and python3-gdal for gdalinfo and the COG validator, a Python venv with the pinned training + client packages),
 # then the Java build with its tests, then the Python tests.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 
-if ! command -v gdalinfo >/dev/null 2>&1; then
+# Debian's GDAL: gdalinfo for the georeferencing tests, python3-gdal for GDAL's COG validator
+if ! command -v gdalinfo >/dev/null 2>&1 || ! /usr/bin/python3 -c "import osgeo_utils" >/dev/null 2>&1; then
   if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
-    echo "== installing gdal-bin (gdalinfo is used by the georeferencing tests)"
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gdal-bin >/dev/null
+    echo "== installing gdal-bin and python3-gdal (gdalinfo and the COG validator are used by the tests)"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gdal-bin python3-gdal >/dev/null
   else
-    echo "!! gdalinfo not found and cannot apt-get install it; the gdalinfo checks will fail" >&2
+    echo "!! gdalinfo or GDAL's Python bindings missing and cannot apt-get install them; those checks will fail" >&2
   fi
 fi
 

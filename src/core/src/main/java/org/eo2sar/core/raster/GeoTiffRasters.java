@@ -3,6 +3,7 @@ package org.eo2sar.core.raster;
 import java.awt.geom.AffineTransform;
 import java.awt.image.RenderedImage;
 import java.io.IOException;
+import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.OpenOption;
@@ -12,8 +13,10 @@ import java.nio.file.StandardOpenOption;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalInt;
+import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.logging.SimpleFormatter;
 import org.apache.sis.coverage.grid.GridCoverage;
@@ -200,9 +203,11 @@ public final class GeoTiffRasters {
     }
 
     /**
-     * Writes a tiled Deflate GeoTIFF, pulling the image one tile at a time (tiles whose size is not a
-     * multiple of 16 are re-tiled lazily by SIS; single-column-of-tiles images are written as strips,
-     * their tiles first fitted to the image width when they are wider). Tiles may overhang the image.
+     * Writes a Deflate GeoTIFF, pulling the image one tile at a time. {@link WriteOptions.Layout#COG}:
+     * a Cloud Optimized GeoTIFF with overviews ({@link CogWriter}). {@link WriteOptions.Layout#TILED}:
+     * Apache SIS's tiled GeoTIFF (tiles whose size is not a multiple of 16 are re-tiled lazily by SIS;
+     * single-column-of-tiles images are written as strips, their tiles first fitted to the image width
+     * when they are wider). Tiles may overhang the image.
      * The file is written next to {@code output} under a temporary name and renamed atomically; on
      * any failure nothing is left behind. Pixel (col, row) of the image maps through
      * {@code georef.gridToCrs()} exactly as in the source (image minX/minY are honoured).
@@ -226,8 +231,12 @@ public final class GeoTiffRasters {
         }
         Path tmp = dir.resolve("." + out.getFileName() + "." + Long.toHexString(RANDOM.nextLong()) + ".tmp");
         try {
-            writeWithSis(image, georef, tmp, options);
-            TiffPatcher.setTags(tmp, extraTags(image, georef, options));
+            if (options.layout() == WriteOptions.Layout.COG) {
+                writeCog(image, georef, tmp, options);
+            } else {
+                writeWithSis(image, georef, tmp, options);
+                TiffPatcher.setTags(tmp, extraTags(image, georef, options));
+            }
             moveAtomically(tmp, out);
         } catch (Throwable t) {
             try {
@@ -236,6 +245,75 @@ public final class GeoTiffRasters {
                 t.addSuppressed(e);
             }
             throw writeFailure(output, t);
+        }
+    }
+
+    /**
+     * The COG path: the georeferencing tags are the ones Apache SIS writes for the same grid (a 1x1
+     * image whose pixel (0, 0) is the image's (minX, minY)), with the source GeoKeys over them as in
+     * the tiled path; pixels, overviews and layout are {@link CogWriter}'s.
+     */
+    private static void writeCog(RenderedImage image, Georeferencing georef, Path tmp, WriteOptions options)
+            throws IOException, DataStoreException, TiffFormatException {
+        Map<Integer, TiffPatcher.Tag> main = new TreeMap<>();
+        sisGeoTags(image, georef, tmp.resolveSibling(tmp.getFileName() + ".geo")).forEach(t -> main.put(t.tag(), t));
+        List<TiffPatcher.Tag> everyLevel = new ArrayList<>();
+        for (TiffPatcher.Tag t : extraTags(image, georef, options)) {
+            if (t.tag() == TiffDirectory.TAG_GDAL_NODATA) {
+                everyLevel.add(t);
+            } else {
+                main.put(t.tag(), t);
+            }
+        }
+        boolean isByte = image.getSampleModel().getDataType() == java.awt.image.DataBuffer.TYPE_BYTE;
+        double nodata = options.nodata().orElse(Double.NaN);
+        double scale = 1;
+        double offset = 0;
+        if (isByte) {
+            double[] s = options.metadata().scale();
+            if (s == null || options.nodata().isEmpty()) {
+                throw new IllegalArgumentException("uint8 COG output needs its dB scale/offset and nodata 0");
+            }
+            scale = s[0];
+            offset = options.metadata().offset()[0];
+        }
+        Boolean big = options.bigTiff() == WriteOptions.BigTiff.AUTO ? null : options.bigTiff() == WriteOptions.BigTiff.YES;
+        CogWriter.write(image, new ArrayList<>(main.values()), everyLevel, tmp, nodata, scale, offset,
+                options.deflateLevel(), big);
+    }
+
+    private static List<TiffPatcher.Tag> sisGeoTags(RenderedImage image, Georeferencing georef, Path scratch)
+            throws IOException, DataStoreException, TiffFormatException {
+        AffineTransform g2c = georef.gridToCrs();
+        g2c.translate(image.getMinX(), image.getMinY());
+        var atOrigin = new Georeferencing(g2c, georef.crsWkt(), georef.epsg(), georef.crs(), georef.geoTiffKeys());
+        try {
+            writeWithSis(new java.awt.image.BufferedImage(1, 1, java.awt.image.BufferedImage.TYPE_BYTE_GRAY), atOrigin,
+                    scratch, WriteOptions.defaults().withBigTiff(WriteOptions.BigTiff.NO));
+            List<TiffPatcher.Tag> tags = new ArrayList<>();
+            try (FileChannel ch = FileChannel.open(scratch, StandardOpenOption.READ)) {
+                TiffDirectory d = TiffDirectory.read(ch);
+                for (int tag : new int[] {TiffDirectory.TAG_MODEL_PIXEL_SCALE, TiffDirectory.TAG_MODEL_TIEPOINT,
+                    TiffDirectory.TAG_MODEL_TRANSFORMATION, TiffDirectory.TAG_GEO_DOUBLE_PARAMS}) {
+                    if (d.has(tag)) {
+                        tags.add(TiffPatcher.doubles(tag, d.doubles(tag)));
+                    }
+                }
+                if (d.has(TiffDirectory.TAG_GEO_KEY_DIRECTORY)) {
+                    long[] keys = d.longs(TiffDirectory.TAG_GEO_KEY_DIRECTORY);
+                    int[] shorts = new int[keys.length];
+                    for (int i = 0; i < keys.length; i++) {
+                        shorts[i] = (int) keys[i];
+                    }
+                    tags.add(TiffPatcher.shorts(TiffDirectory.TAG_GEO_KEY_DIRECTORY, shorts));
+                }
+                if (d.has(TiffDirectory.TAG_GEO_ASCII_PARAMS)) {
+                    tags.add(TiffPatcher.ascii(TiffDirectory.TAG_GEO_ASCII_PARAMS, d.ascii(TiffDirectory.TAG_GEO_ASCII_PARAMS)));
+                }
+            }
+            return tags;
+        } finally {
+            Files.deleteIfExists(scratch);
         }
     }
 

@@ -131,7 +131,7 @@ final class TiffPatcher {
         }
     }
 
-    private static int typeOf(Object v) {
+    static int typeOf(Object v) {
         if (v instanceof String) {
             return TiffDirectory.TYPE_ASCII;
         } else if (v instanceof int[]) {
@@ -144,7 +144,7 @@ final class TiffPatcher {
         throw new IllegalArgumentException("unsupported tag value " + v.getClass());
     }
 
-    private static ByteBuffer encode(Object v, ByteOrder order) {
+    static ByteBuffer encode(Object v, ByteOrder order) {
         if (v instanceof String s) {
             byte[] b = (s + '\0').getBytes(StandardCharsets.ISO_8859_1);
             return ByteBuffer.wrap(b).order(order);

@@ -10,10 +10,24 @@ import java.util.OptionalDouble;
  * @param nodata       the GDAL_NODATA value to declare; when empty, float images declare NaN and
  *                     integer images declare none
  * @param metadata     band descriptions, unit, scale/offset and provenance for GDAL_METADATA
+ * @param layout       a plain tiled GeoTIFF (any sample type) or a Cloud Optimized GeoTIFF with overviews
+ *                     (float32 dB or uint8 display codes only)
  */
-public record WriteOptions(int deflateLevel, BigTiff bigTiff, OptionalDouble nodata, GdalMetadata metadata) {
+public record WriteOptions(int deflateLevel, BigTiff bigTiff, OptionalDouble nodata, GdalMetadata metadata,
+                           Layout layout) {
     /** Whether to write BigTIFF (64-bit offsets). */
     public enum BigTiff { AUTO, YES, NO }
+
+    /** How the file is organised. */
+    public enum Layout {
+        /** Tiled GeoTIFF as Apache SIS writes it (image directory after the pixels, no overviews). */
+        TILED,
+        /**
+         * Cloud Optimized GeoTIFF: directories first, internal overviews averaged in linear power
+         * (the samples are dB, uint8 codes through their scale/offset), blocks of {@value CogWriter#BLOCK} px.
+         */
+        COG
+    }
 
     public WriteOptions {
         if (deflateLevel < 1 || deflateLevel > 9) {
@@ -22,27 +36,32 @@ public record WriteOptions(int deflateLevel, BigTiff bigTiff, OptionalDouble nod
         bigTiff = bigTiff == null ? BigTiff.AUTO : bigTiff;
         nodata = nodata == null ? OptionalDouble.empty() : nodata;
         metadata = metadata == null ? GdalMetadata.NONE : metadata;
+        layout = layout == null ? Layout.TILED : layout;
     }
 
-    /** Deflate level 6, BigTIFF when needed, NaN nodata for float images. */
+    /** Deflate level 6, BigTIFF when needed, NaN nodata for float images, tiled layout. */
     public static WriteOptions defaults() {
-        return new WriteOptions(6, BigTiff.AUTO, OptionalDouble.empty(), GdalMetadata.NONE);
+        return new WriteOptions(6, BigTiff.AUTO, OptionalDouble.empty(), GdalMetadata.NONE, Layout.TILED);
     }
 
     public WriteOptions withDeflateLevel(int level) {
-        return new WriteOptions(level, bigTiff, nodata, metadata);
+        return new WriteOptions(level, bigTiff, nodata, metadata, layout);
     }
 
     public WriteOptions withBigTiff(BigTiff b) {
-        return new WriteOptions(deflateLevel, b, nodata, metadata);
+        return new WriteOptions(deflateLevel, b, nodata, metadata, layout);
     }
 
     /** Declares {@code value} as nodata (e.g. 0 for uint8 display outputs). */
     public WriteOptions withNodata(double value) {
-        return new WriteOptions(deflateLevel, bigTiff, OptionalDouble.of(value), metadata);
+        return new WriteOptions(deflateLevel, bigTiff, OptionalDouble.of(value), metadata, layout);
     }
 
     public WriteOptions withMetadata(GdalMetadata m) {
-        return new WriteOptions(deflateLevel, bigTiff, nodata, m);
+        return new WriteOptions(deflateLevel, bigTiff, nodata, m, layout);
+    }
+
+    public WriteOptions withLayout(Layout l) {
+        return new WriteOptions(deflateLevel, bigTiff, nodata, metadata, l);
     }
 }

@@ -50,6 +50,10 @@ class OutputMetadataTest {
             assertTrue(md.get("EO2SAR_CREATED").asText().matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ"), md.toString());
             assertTrue(md.has("EO2SAR_VERSION"));
             assertTrue(info.at("/bands/0/offset").isMissingNode(), "float32 output is in dB already");
+            assertEquals("COG", info.at("/metadata/IMAGE_STRUCTURE/LAYOUT").asText(), "a Cloud Optimized GeoTIFF");
+            assertEquals("[{\"size\":[396,359]},{\"size\":[198,180]}]", info.at("/bands/0/overviews").toString());
+            Assumptions.assumeTrue(CogWriterTest.validatorAvailable(), "python3-gdal is not installed");
+            CogWriterTest.assertValidCog(out);
         }
     }
 
