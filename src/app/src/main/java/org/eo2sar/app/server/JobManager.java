@@ -29,7 +29,10 @@ import org.eo2sar.core.Progress;
 /**
  * Runs jobs on a fixed number of workers behind a bounded queue (full queue = 429), tracks their
  * status, cancels them on request, and deletes finished jobs with their folders once their
- * time-to-live has passed.
+ * time-to-live has passed. Every status change is recorded in the job's folder ({@link JobStore}),
+ * so a restarted server (after a crash or kill -9 too) still lists its jobs and serves finished
+ * results until their TTL; jobs that were queued or running are reported failed, "interrupted by a
+ * server restart".
  */
 public final class JobManager implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(JobManager.class.getName());
@@ -61,7 +64,7 @@ public final class JobManager implements AutoCloseable {
         } catch (IOException e) {
             throw new Eo2SarException(Eo2SarException.Kind.IO, "cannot create jobs folder " + jobsRoot + ": " + e, e);
         }
-        removeLeftovers();
+        restore(clock.instant());
         BlockingQueue<Runnable> queue = maxQueue == 0 ? new SynchronousQueue<>() : new ArrayBlockingQueue<>(maxQueue);
         this.workers = new ThreadPoolExecutor(workers, workers, 0, TimeUnit.MILLISECONDS, queue, daemon("eo2sar-job"));
         this.janitor = Executors.newSingleThreadScheduledExecutor(daemon("eo2sar-janitor"));
@@ -79,6 +82,9 @@ public final class JobManager implements AutoCloseable {
             throw new Eo2SarException(Eo2SarException.Kind.IO, "cannot create job folder " + dir + ": " + e.getMessage(), e);
         }
         Job job = new Job(id, processId, dir, clock.instant());
+        synchronized (job) {
+            save(job);
+        }
         jobs.put(id, job);
         try {
             job.future = workers.submit(() -> execute(job, task));
@@ -144,6 +150,7 @@ public final class JobManager implements AutoCloseable {
             job.status = Job.Status.RUNNING;
             job.started = clock.instant();
             job.message = "running";
+            save(job);
         }
         try {
             hooks.beforeRun(job);
@@ -159,6 +166,7 @@ public final class JobManager implements AutoCloseable {
                     job.status = Job.Status.SUCCESSFUL;
                     job.message = job.warning == null ? "done" : "done; warning: " + job.warning;
                     job.finished = clock.instant();
+                    save(job);
                 }
             }
         } catch (Eo2SarException e) {
@@ -187,8 +195,9 @@ public final class JobManager implements AutoCloseable {
             job.message = message;
             job.failureStatus = httpStatus;
             job.finished = clock.instant();
+            JobStore.deleteOutputs(job.dir()); // nothing partial stays behind, the record does
+            save(job);
         }
-        deleteTree(job.dir()); // nothing partial stays behind
     }
 
     private void markDismissed(Job job) {
@@ -198,8 +207,17 @@ public final class JobManager implements AutoCloseable {
         if (job.finished == null) {
             job.finished = clock.instant();
         }
-        deleteTree(job.dir());
+        deleteTree(job.dir()); // its record too: a dismissed job is gone after a restart, as OGC API - Processes has it
         job.complete();
+    }
+
+    /** Records the job's state; a record that cannot be written costs the job only its survival of a restart. */
+    private static void save(Job job) {
+        try {
+            JobStore.save(job);
+        } catch (IOException | RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "cannot record job " + job.id() + ": " + e.getMessage());
+        }
     }
 
     /** Forgets finished jobs older than the TTL and deletes their folders; returns how many. */
@@ -217,12 +235,46 @@ public final class JobManager implements AutoCloseable {
         return n[0];
     }
 
-    /** Jobs are not persisted, so folders from an earlier run of the server are orphans. */
-    private void removeLeftovers() {
+    /**
+     * Reads the jobs an earlier run of the server recorded: finished ones come back as they were (a
+     * successful one whose output is gone becomes failed), queued or running ones become failed,
+     * "interrupted by a server restart", and folders without a readable record are deleted.
+     */
+    private void restore(Instant now) {
         try (Stream<Path> s = Files.list(jobsRoot)) {
-            s.filter(p -> JOB_DIR.matcher(p.getFileName().toString()).matches()).forEach(JobManager::deleteTree);
+            s.filter(p -> JOB_DIR.matcher(p.getFileName().toString()).matches()).forEach(dir -> {
+                Job job;
+                try {
+                    job = JobStore.load(dir);
+                } catch (IOException | RuntimeException e) {
+                    LOG.log(System.Logger.Level.WARNING, "deleting " + dir + ": no readable job record (" + e.getMessage() + ")");
+                    deleteTree(dir);
+                    return;
+                }
+                synchronized (job) {
+                    if (!job.status.isFinal()) {
+                        job.status = Job.Status.FAILED;
+                        job.message = "interrupted by a server restart (was " + job.message + "); submit it again";
+                        job.failureStatus = 503;
+                        job.finished = now;
+                        JobStore.deleteOutputs(dir);
+                        save(job);
+                    } else if (job.status == Job.Status.SUCCESSFUL
+                            && (job.outcome == null || !Files.isRegularFile(job.outcome.file()))) {
+                        job.status = Job.Status.FAILED;
+                        job.message = "its result file is gone from " + dir;
+                        job.outcome = null;
+                        save(job);
+                    }
+                }
+                job.complete();
+                jobs.put(job.id(), job);
+            });
         } catch (IOException e) {
-            LOG.log(System.Logger.Level.WARNING, "cannot clean " + jobsRoot + ": " + e.getMessage());
+            LOG.log(System.Logger.Level.WARNING, "cannot read " + jobsRoot + ": " + e.getMessage());
+        }
+        if (!jobs.isEmpty()) {
+            LOG.log(System.Logger.Level.INFO, "restored " + jobs.size() + " jobs from " + jobsRoot);
         }
     }
 

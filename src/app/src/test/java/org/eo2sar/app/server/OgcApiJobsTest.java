@@ -274,7 +274,73 @@ class OgcApiJobsTest {
             assertEquals("failed", failed.get("status").asText());
             assertFalse(failed.get("message").asText().isBlank());
             assertEquals(404, h.get("/jobs/" + id + "/results").statusCode());
-            assertFalse(Files.exists(tmp.resolve("work/jobs/" + id)));
+            try (var left = Files.list(tmp.resolve("work/jobs/" + id))) {
+                assertEquals(List.of(JobStore.FILE), left.map(f -> f.getFileName().toString()).toList(),
+                        "only the job's record stays");
+            }
+        }
+    }
+
+    /**
+     * kill -9 and restart: a second server on the same work folder (the first one is never closed, so
+     * nothing is written at shutdown) lists the finished jobs as they were, serves the result bytes,
+     * and reports the running and the queued job as failed by the restart.
+     */
+    @Test
+    void jobsSurviveARestartAndInterruptedOnesAreReportedFailed() throws Exception {
+        CountDownLatch running = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicInteger runs = new java.util.concurrent.atomic.AtomicInteger();
+        ServerHooks holdThird = new ServerHooks() {
+            @Override
+            public void beforeRun(Job job) {
+                if (runs.incrementAndGet() == 3) {
+                    running.countDown();
+                    try {
+                        release.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+            }
+        };
+        ServerHarness first = server(1, 4, holdThird);
+        try {
+            String ok = ServerHarness.json(first.post(EXEC, ServerHarness.executeBody("RGB.byte.tif", null), true)).get("jobID").asText();
+            assertEquals("successful", first.awaitFinal(ok).get("status").asText());
+            byte[] result = Files.readAllBytes(tmp.resolve("work/jobs/" + ok + "/result.tif"));
+            String bad = ServerHarness.json(first.post(EXEC, ServerHarness.executeBody("RGB.byte.tif", "\"tile\": 130"), true))
+                    .get("jobID").asText();
+            String badMessage = first.awaitFinal(bad).get("message").asText();
+            String held = ServerHarness.json(first.post(EXEC, ServerHarness.executeBody("RGB.byte.tif", null), true)).get("jobID").asText();
+            assertTrue(running.await(60, TimeUnit.SECONDS));
+            String queued = ServerHarness.json(first.post(EXEC, ServerHarness.executeBody("RGB.byte.tif", null), true)).get("jobID").asText();
+
+            try (ServerHarness second = server(1, 4, ServerHooks.NONE)) {
+                JsonNode s = ServerHarness.json(second.get("/jobs/" + ok));
+                assertEquals("successful", s.get("status").asText(), s.toString());
+                String href = ServerHarness.json(second.get("/jobs/" + ok + "/results")).get("result").get("href").asText();
+                assertTrue(href.startsWith(second.url("/")), href);
+                assertArrayEquals(result, second.getBytes(href, null).body(), "the result as it was written");
+
+                JsonNode f = ServerHarness.json(second.get("/jobs/" + bad));
+                assertEquals("failed", f.get("status").asText());
+                assertEquals(badMessage, f.get("message").asText());
+                for (String id : List.of(held, queued)) {
+                    JsonNode i = ServerHarness.json(second.get("/jobs/" + id));
+                    assertEquals("failed", i.get("status").asText(), i.toString());
+                    assertTrue(i.get("message").asText().startsWith("interrupted by a server restart"), i.toString());
+                    assertEquals(404, second.get("/jobs/" + id + "/results").statusCode());
+                }
+                assertEquals(4, ServerHarness.json(second.get("/jobs")).get("jobs").size());
+                // the restarted server runs new jobs as usual
+                String fresh = ServerHarness.json(second.post(EXEC, ServerHarness.executeBody("RGB.byte.tif", null), true))
+                        .get("jobID").asText();
+                assertEquals("successful", second.awaitFinal(fresh).get("status").asText());
+            }
+        } finally {
+            release.countDown();
+            first.close();
         }
     }
 

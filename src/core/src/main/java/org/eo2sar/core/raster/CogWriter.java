@@ -40,8 +40,9 @@ import java.util.zip.Deflater;
  * row-major order the translation prefetches), full-width strips of one block row per level, blocks
  * Deflate-compressed on a pool of all cores (off the threads that compute the tiles) and spooled in
  * order to a temporary file beside the output; the final file is then assembled from the spool.
- * Memory: about (block + tile height) x width x bands x 4 bytes for the full resolution and half of
- * that again for all overviews together.
+ * Memory: (block + tile height) x width x bands x 4 bytes for the full resolution and 1.5 blocks x
+ * width x bands x 4 bytes for all overviews together (their widths halve), e.g. 56 MB for a 16384 px
+ * wide single-band float32 raster with 196 px tiles.
  */
 final class CogWriter {
     static final int BLOCK = 256;
@@ -330,7 +331,8 @@ final class CogWriter {
         levels.add(new Level(image.getWidth(), image.getHeight(), BLOCK + Math.min(tileH, image.getHeight())));
         while (levels.get(levels.size() - 1).width > BLOCK || levels.get(levels.size() - 1).height > BLOCK) {
             Level p = levels.get(levels.size() - 1);
-            Level c = new Level((p.width + 1) / 2, (p.height + 1) / 2, 2 * BLOCK);
+            // a child gets at most BLOCK / 2 rows per parent block row and drains at BLOCK
+            Level c = new Level((p.width + 1) / 2, (p.height + 1) / 2, BLOCK + BLOCK / 2);
             p.child = c;
             levels.add(c);
         }
