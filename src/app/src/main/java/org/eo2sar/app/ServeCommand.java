@@ -60,6 +60,14 @@ final class ServeCommand implements Callable<Integer> {
             description = "Largest input accepted, in pixels (width x height). Default: ${DEFAULT-VALUE}.")
     long maxPixels;
 
+    @Option(names = "--max-memory", paramLabel = "MiB", description = "Refuse a translation whose tile buffers "
+            + "(all workers of one job) would need more than this (400). Default: 2048.")
+    Long maxMemoryMib;
+
+    @Option(names = "--read-timeout", paramLabel = "SECONDS", description = "Fail a job whose input pixel read, or a wait "
+            + "for bytes of a remote input, takes longer than this. Default: 60.")
+    Integer readTimeoutSeconds;
+
     @Option(names = "--max-body", defaultValue = "1048576", paramLabel = "BYTES",
             description = "Largest request body accepted. Default: ${DEFAULT-VALUE}.")
     long maxBody;
@@ -80,7 +88,8 @@ final class ServeCommand implements Callable<Integer> {
         ServerConfig config; // validated before anything is created on disk
         try {
             config = new ServerConfig(bind, port, dataDirs, modelsDir, workDir, device, cudaOptions, maxQueue, workers,
-                    jobTtl, maxPixels, maxBody, urlPrefixes, ServerConfig.DEFAULT_MAX_DOWNLOAD_BYTES);
+                    jobTtl, maxPixels, maxBody, urlPrefixes, ServerConfig.DEFAULT_MAX_DOWNLOAD_BYTES,
+                    TranslateCommand.limits(null, maxMemoryMib, readTimeoutSeconds));
         } catch (IllegalArgumentException e) {
             throw new Eo2SarException(Eo2SarException.Kind.INVALID_ARGUMENT, e.getMessage(), e);
         }

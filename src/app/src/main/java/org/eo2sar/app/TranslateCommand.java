@@ -91,6 +91,11 @@ final class TranslateCommand implements Callable<Integer> {
 
     /** The core's defaults with what the user overrode. */
     TranslationLimits limits() {
+        return limits(maxPixels, maxMemoryMib, readTimeoutSeconds);
+    }
+
+    /** The core's defaults with the given overrides (null = default); shared with {@code serve}. */
+    static TranslationLimits limits(Long maxPixels, Long maxMemoryMib, Integer readTimeoutSeconds) {
         TranslationLimits l = TranslationLimits.DEFAULTS;
         if (maxPixels != null) {
             l = l.withMaxPixels(maxPixels);

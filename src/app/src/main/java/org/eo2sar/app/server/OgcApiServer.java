@@ -233,7 +233,7 @@ public final class OgcApiServer implements AutoCloseable {
             TranslationTask.checkPixels(local.path(), request.href(), config.maxPixels());
         }
         Job job = jobs.submit(processId,
-                new TranslationTask(generator, input, request, config.maxPixels(), config.maxDownloadBytes()));
+                new TranslationTask(generator, input, request, config.maxDownloadBytes(), config.limits()));
         ex.getResponseHeaders().set("Location", base + "/jobs/" + job.id());
         String prefer = ex.getRequestHeaders().getFirst("Prefer");
         if (prefer != null && prefer.toLowerCase(Locale.ROOT).contains("respond-async")) {

@@ -391,4 +391,51 @@ class OgcApiJobsTest {
             origin.stop(0);
         }
     }
+
+    /** An allow-listed upstream that sends its headers and a few bytes, then stalls. */
+    @Test
+    void aStalledUpstreamFailsAfterTheReadTimeoutAndDeleteStopsItsDownload() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch stalled = new CountDownLatch(2); // once per download: the second is the one DELETE stops
+        com.sun.net.httpserver.HttpServer origin = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        origin.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());
+        origin.createContext("/data/slow.tif", ex -> {
+            ex.sendResponseHeaders(200, 1 << 20);
+            var os = ex.getResponseBody();
+            os.write(new byte[1000]);
+            os.flush();
+            stalled.countDown();
+            try {
+                release.await(5, TimeUnit.MINUTES);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            ex.close();
+        });
+        origin.start();
+        String prefix = "http://127.0.0.1:" + origin.getAddress().getPort() + "/data/";
+        var config = ServerHarness.config(List.of(TestPaths.rasters()), TestPaths.models(), tmp.resolve("work"))
+                .withUrlPrefixes(List.of(prefix));
+        try (ServerHarness h = new ServerHarness(config.withTranslationLimits(
+                org.eo2sar.core.pipeline.TranslationLimits.DEFAULTS.withReadTimeout(java.time.Duration.ofSeconds(1))),
+                ServerHooks.NONE)) {
+            HttpResponse<String> r = h.post(EXEC, ServerHarness.executeBody(prefix + "slow.tif", null), false);
+            assertEquals(400, r.statusCode(), r.body());
+            assertTrue(ServerHarness.json(r).get("detail").asText().endsWith("no data for 1 s (--read-timeout)"), r.body());
+        }
+        // default deadline (60 s): only DELETE can stop it, and does
+        try (ServerHarness h = new ServerHarness(config, ServerHooks.NONE)) {
+            String id = ServerHarness.json(h.post(EXEC, ServerHarness.executeBody(prefix + "slow.tif", null), true))
+                    .get("jobID").asText();
+            assertTrue(stalled.await(60, TimeUnit.SECONDS));
+            assertEquals("running", ServerHarness.json(h.get("/jobs/" + id)).get("status").asText());
+            HttpResponse<String> del = h.delete("/jobs/" + id);
+            assertEquals("dismissed", ServerHarness.json(del).get("status").asText(), del.body());
+            assertFalse(Files.exists(tmp.resolve("work/jobs/" + id)), "no partial download left");
+        } finally {
+            release.countDown();
+            origin.stop(0);
+        }
+    }
 }
