@@ -36,6 +36,10 @@ class LossConfig:
     lambda_pair: float = 10.0         # weight of L_X + L_Y (pairloss)
     pair_n: int = 3                   # blocks of G/F in h_G/h_F (3 = stem + two downsamplings)
     pair_detach_real: bool = False    # stop gradients through h_G(x), h_F(y) (see losses.pair_loss)
+    #: "none": L1 of the features as they are (the method as first measured); "scale": each L1 over
+    #: the mean |real feature| (detached), so lambda_pair means the same for every N and scaling the
+    #: features down no longer lowers the loss
+    pair_norm: str = "none"
     pool_size: int = 50
 
 
@@ -83,6 +87,7 @@ class TrainConfig:
     device: str = "auto"              # auto | cpu | cuda | cuda:N
     bf16: bool = True                 # bf16 autocast (CUDA only)
     channels_last: bool = True        # (CUDA only)
+    cudnn_benchmark: bool = True      # (CUDA only) chips have one size, so cuDNN's autotuning pays once
     compile: bool = False             # torch.compile the generators and discriminators
     log_every: int = 50
     image_every: int = 500
@@ -93,6 +98,9 @@ class TrainConfig:
     def __post_init__(self) -> None:
         if self.method not in METHODS:
             raise ValueError(f"method must be one of {', '.join(METHODS)}, got '{self.method}'")
+        if self.method == "pairloss" and self.model.generator.kind != "resnet":
+            raise ValueError(f"the pair loss compares the first blocks of a ResNet generator; "
+                             f"model.generator.kind={self.model.generator.kind!r} has none (use resnet, or method=pix2pix)")
 
 
 def _build(cls: type, values: Any, where: str) -> Any:

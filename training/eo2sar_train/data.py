@@ -73,7 +73,9 @@ class DataConfig:
     #: held-out share: bottom rows (georef), hashed names (folder), latest dates/scenes (multiearth, synth folder)
     val_fraction: float = 0.2
     seed: int = 0
-    augment: str = "dihedral"
+    #: "azimuth" (default): flips along azimuth only; "dihedral" also rotates, which turns the radar
+    #: look direction (and layover/shadow) with the image, so it is not a label-preserving augmentation
+    augment: str = "azimuth"
     # synthetic kind (on the fly)
     num_samples: int = 256
     num_eval_samples: int = 16

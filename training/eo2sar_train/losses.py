@@ -28,9 +28,30 @@ def _features(g: nn.Module, x: torch.Tensor, n: int) -> torch.Tensor:
     return g.features(x, n)
 
 
+PAIR_NORMS = ("none", "scale")
+
+
+def pair_terms(hx: torch.Tensor, h_fake_x: torch.Tensor, hy: torch.Tensor, h_fake_y: torch.Tensor,
+               detach_real: bool = False, norm: str = "none") -> tuple[torch.Tensor, torch.Tensor]:
+    """(L_X, L_Y) from the four feature maps h_G(x), h_G(F(y)), h_F(y), h_F(G(x)) (see pair_loss).
+
+    ``norm="scale"`` divides each L1 by the mean absolute real feature (detached): the loss no longer
+    depends on the features' scale, so one lambda_pair means the same for every N.
+    """
+    if norm not in PAIR_NORMS:
+        raise ValueError(f"pair_norm must be one of {PAIR_NORMS}, got {norm!r}")
+    if detach_real:
+        hx, hy = hx.detach(), hy.detach()
+    loss_x, loss_y = l1(hx, h_fake_x), l1(hy, h_fake_y)
+    if norm == "scale":
+        loss_x = loss_x / hx.detach().float().abs().mean().clamp_min(1e-6)
+        loss_y = loss_y / hy.detach().float().abs().mean().clamp_min(1e-6)
+    return loss_x, loss_y
+
+
 def pair_loss(g: nn.Module, f: nn.Module, x: torch.Tensor, y: torch.Tensor,
               fake_x: torch.Tensor, fake_y: torch.Tensor, n: int = 3,
-              detach_real: bool = False) -> tuple[torch.Tensor, torch.Tensor]:
+              detach_real: bool = False, norm: str = "none") -> tuple[torch.Tensor, torch.Tensor]:
     """Shift-insensitive pair loss (L_X, L_Y) for a roughly aligned pair (x EO, y SAR).
 
     L_X = |h_G(x) - h_G(F(y))|_1 and L_Y = |h_F(y) - h_F(G(x))|_1, where h_G, h_F are the first
@@ -45,13 +66,12 @@ def pair_loss(g: nn.Module, f: nn.Module, x: torch.Tensor, y: torch.Tensor,
     ``bench/pair_feature_scale.py`` measures it. ``detach_real=True`` stops the gradient through
     the real features h_G(x), h_F(y): same loss value, less shrinkage (README). Default off: the
     method as specified and as measured so far.
+
+    This form runs the four partial passes itself; the trainer takes the same features from the
+    passes it runs anyway (``pair_terms``).
     """
-    hx, hy = _features(g, x, n), _features(f, y, n)
-    if detach_real:
-        hx, hy = hx.detach(), hy.detach()
-    loss_x = l1(hx, _features(g, fake_x, n))
-    loss_y = l1(hy, _features(f, fake_y, n))
-    return loss_x, loss_y
+    return pair_terms(_features(g, x, n), _features(g, fake_x, n), _features(f, y, n), _features(f, fake_y, n),
+                      detach_real, norm)
 
 
 class ImagePool:

@@ -6,13 +6,14 @@ trained (N=3: the 7x7 stem and the two stride-2 downsampling blocks, i.e. 1/4 re
 """
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
-from typing import Iterable, Literal, Sequence
+from typing import Iterable, Iterator, Literal, Sequence
 
 import torch
 from torch import nn
 
-NormKind = Literal["instance", "tile-invariant", "batch", "none"]
+NormKind = Literal["instance", "instance-noaffine", "tile-invariant", "batch", "none"]
 UpsampleKind = Literal["transpose", "resize-conv", "bilinear-conv"]
 
 
@@ -29,6 +30,9 @@ class FrozenStatNorm(nn.Module):
         super().__init__()
         self.eps = eps
         self.momentum = momentum
+        #: False while the generator sees inputs that are not real EO (fakes, identity, pair-loss
+        #: passes): their statistics must not enter the average used at inference (see real_stats_only)
+        self.update_stats = True
         self.weight = nn.Parameter(torch.ones(channels))
         self.bias = nn.Parameter(torch.zeros(channels))
         self.register_buffer("running_mean", torch.zeros(channels))
@@ -39,15 +43,42 @@ class FrozenStatNorm(nn.Module):
         x = x.float()  # statistics in float32 even under bf16 autocast (as instance norm does)
         if self.training:
             var, mean = torch.var_mean(x, dim=(2, 3), unbiased=False, keepdim=True)
-            with torch.no_grad():
-                m = self.momentum
-                self.running_mean.mul_(1 - m).add_(m * mean.mean(dim=(0, 2, 3)))
-                self.running_var.mul_(1 - m).add_(m * var.mean(dim=(0, 2, 3)))
+            if self.update_stats:
+                with torch.no_grad():
+                    m = self.momentum
+                    self.running_mean.mul_(1 - m).add_(m * mean.mean(dim=(0, 2, 3)))
+                    self.running_var.mul_(1 - m).add_(m * var.mean(dim=(0, 2, 3)))
         else:
             mean = self.running_mean.view(1, -1, 1, 1)
             var = self.running_var.view(1, -1, 1, 1)
         x = (x - mean) * torch.rsqrt(var + self.eps)
         return (x * self.weight.view(1, -1, 1, 1) + self.bias.view(1, -1, 1, 1)).to(dtype)
+
+
+@contextlib.contextmanager
+def frozen_running_stats(*nets: nn.Module) -> Iterator[None]:
+    """Within the block, training-mode passes of ``nets`` leave every running statistic unchanged
+    (``FrozenStatNorm`` and batch norm; per-batch normalisation itself is unchanged).
+
+    A generator's running statistics are what it normalises with at inference, on real inputs. Cycle
+    methods also run G on F's fakes, on SAR (identity) and in the pair loss: without this each step
+    would mix 3-4 such batches into G's averages, against one for Pix2Pix.
+    """
+    norms = [m for net in nets for m in net.modules() if isinstance(m, (FrozenStatNorm, nn.modules.batchnorm._BatchNorm))]
+    saved = [(m, m.update_stats) if isinstance(m, FrozenStatNorm) else (m, m.momentum) for m in norms]
+    for m in norms:
+        if isinstance(m, FrozenStatNorm):
+            m.update_stats = False
+        else:
+            m.momentum = 0.0  # running = (1 - 0) * running + 0 * batch
+    try:
+        yield
+    finally:
+        for m, v in saved:
+            if isinstance(m, FrozenStatNorm):
+                m.update_stats = v
+            else:
+                m.momentum = v
 
 
 @torch.no_grad()
@@ -99,13 +130,15 @@ def recalibrate_frozen_stats(generator: nn.Module, batches: Iterable[torch.Tenso
 def make_norm(kind: NormKind, channels: int) -> nn.Module:
     if kind == "instance":
         return nn.InstanceNorm2d(channels, affine=True, track_running_stats=False)
+    if kind == "instance-noaffine":  # the CycleGAN/pix2pix reference's instance norm: no learnt scale/shift
+        return nn.InstanceNorm2d(channels, affine=False, track_running_stats=False)
     if kind == "tile-invariant":
         return FrozenStatNorm(channels)
     if kind == "batch":
         return nn.BatchNorm2d(channels)
     if kind == "none":
         return nn.Identity()
-    raise ValueError(f"unknown norm '{kind}' (expected instance, tile-invariant, batch or none)")
+    raise ValueError(f"unknown norm '{kind}' (expected instance, instance-noaffine, tile-invariant, batch or none)")
 
 
 def _conv_norm_relu(cin: int, cout: int, k: int, stride: int, norm: NormKind) -> nn.Sequential:
@@ -154,7 +187,8 @@ class GeneratorConfig:
     n_blocks: int = 9
     norm: NormKind = "instance"
     upsample: UpsampleKind = "transpose"
-    dropout: float = 0.0
+    #: None = the reference's: 0 for ResNet, 0.5 for U-Net; 0 really means none
+    dropout: float | None = None
     unet_depth: int = 8
     #: ResNet: feed the input to the full-resolution head too (concatenated), so pixel-level detail
     #: need not survive the 1/4-resolution bottleneck (issue 9: without it real outputs were blurred)
@@ -194,11 +228,19 @@ class ResnetGenerator(nn.Module):
             x = block(x)
         return x
 
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
+    def forward(self, x: torch.Tensor, features_n: int = 0) -> torch.Tensor | tuple[torch.Tensor, torch.Tensor]:
+        """G(x); with ``features_n`` = n > 0 also the output of the first n blocks, from the same pass
+        (the pair loss takes its features from the passes the step runs anyway)."""
+        if features_n and not 1 <= features_n < len(self.blocks):
+            raise ValueError(f"features_n={features_n} outside 1..{len(self.blocks) - 1}")
         h = x
-        for block in self.blocks[:-1]:
+        feats = None
+        for i, block in enumerate(self.blocks[:-1]):
             h = block(h)
-        return self.blocks[-1](torch.cat([h, x], 1) if self.input_skip else h)
+            if i + 1 == features_n:
+                feats = h
+        out = self.blocks[-1](torch.cat([h, x], 1) if self.input_skip else h)
+        return (out, feats) if features_n else out
 
 
 class UnetBlock(nn.Module):
@@ -303,10 +345,11 @@ def init_weights(module: nn.Module, gain: float = 0.02) -> nn.Module:
 
 def build_generator(cfg: GeneratorConfig, in_ch: int, out_ch: int) -> nn.Module:
     if cfg.kind == "resnet":
-        g: nn.Module = ResnetGenerator(in_ch, out_ch, cfg.ngf, cfg.n_blocks, cfg.norm, cfg.upsample, cfg.dropout,
-                                       cfg.input_skip)
+        g: nn.Module = ResnetGenerator(in_ch, out_ch, cfg.ngf, cfg.n_blocks, cfg.norm, cfg.upsample,
+                                       0.0 if cfg.dropout is None else cfg.dropout, cfg.input_skip)
     elif cfg.kind == "unet":
-        g = UnetGenerator(in_ch, out_ch, cfg.ngf, cfg.unet_depth, "batch" if cfg.norm == "tile-invariant" else cfg.norm, cfg.dropout or 0.5)
+        g = UnetGenerator(in_ch, out_ch, cfg.ngf, cfg.unet_depth, "batch" if cfg.norm == "tile-invariant" else cfg.norm,
+                          0.5 if cfg.dropout is None else cfg.dropout)
     else:
         raise ValueError(f"unknown generator kind '{cfg.kind}' (expected resnet or unet)")
     return init_weights(g)

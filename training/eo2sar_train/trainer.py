@@ -30,8 +30,8 @@ from torch.utils.data import DataLoader, Dataset, DistributedSampler
 
 from . import distributed as ddp
 from .config import TrainConfig, load_config, save_config, seed_everything, to_dict
-from .losses import ImagePool, l1, lsgan_loss, pair_loss
-from .models import build_discriminator, build_generator
+from .losses import PAIR_NORMS, ImagePool, l1, lsgan_loss, pair_terms
+from .models import build_discriminator, build_generator, frozen_running_stats
 
 log = logging.getLogger("eo2sar_train")
 
@@ -42,6 +42,10 @@ class Trainer:
         self.info = info or ddp.DistInfo()
         self.device = ddp.resolve_device(cfg.device, self.info)
         self.cuda = self.device.type == "cuda"
+        if self.cuda:
+            torch.backends.cudnn.benchmark = cfg.cudnn_benchmark  # fixed chip size: let cuDNN pick its kernels once
+        if cfg.loss.pair_norm not in PAIR_NORMS:
+            raise ValueError(f"loss.pair_norm must be one of {', '.join(PAIR_NORMS)}, got {cfg.loss.pair_norm!r}")
         seed_everything(cfg.seed)  # same seed on every rank: identical initial weights
         self.out_dir = Path(cfg.out_dir)
         self.ckpt_path = self.out_dir / "checkpoints" / "last.pt"
@@ -108,8 +112,15 @@ class Trainer:
                 if k in self.nets:
                     self.nets[k].requires_grad_(flag)
 
-    def train_step(self, batch: dict[str, torch.Tensor]) -> dict[str, float]:
-        """One generator update and one discriminator update; returns the loss values."""
+    @staticmethod
+    def _run(net: nn.Module, x: torch.Tensor, features_n: int) -> tuple[torch.Tensor, torch.Tensor | None]:
+        if not features_n:
+            return net(x), None
+        return net(x, features_n=features_n)
+
+    def train_step(self, batch: dict[str, torch.Tensor]) -> dict[str, torch.Tensor]:
+        """One generator update and one discriminator update; returns the loss values as detached
+        tensors (no host sync: the loop converts them only when it logs)."""
         cfg, m = self.cfg.loss, self.models
         # y is the SAR as the data gives it (synthetic: misaligned). batch["sar_aligned"] is ground
         # truth for the TensorBoard strip only, never a loss input (tests/test_trainer.py).
@@ -119,20 +130,27 @@ class Trainer:
         # --- generators
         self._set_d_grad(False)
         self.opt_g.zero_grad(set_to_none=True)
+        pair_n = cfg.pair_n if self.cfg.method == "pairloss" else 0
         with self._autocast():
-            fake_y = m["G"](x)
             if self.cycle:
-                fake_x = m["F"](y)
-                with ddp.no_sync(m["D_Y"]), ddp.no_sync(m["D_X"]):
-                    losses["G_gan"] = lsgan_loss(m["D_Y"](fake_y), True)
-                    losses["F_gan"] = lsgan_loss(m["D_X"](fake_x), True)
-                losses["cycle"] = cfg.lambda_cycle * (l1(m["F"](fake_y), x) + l1(m["G"](fake_x), y))
-                if self.identity:
-                    losses["idt"] = cfg.lambda_cycle * cfg.lambda_identity * (l1(m["G"](y), y) + l1(m["F"](x), x))
-                if self.cfg.method == "pairloss":
-                    lx, ly = pair_loss(m["G"], m["F"], x, y, fake_x, fake_y, cfg.pair_n, cfg.pair_detach_real)
+                # G's and F's running statistics (frozen-statistics / batch norm) are what they normalise
+                # with at inference: only their passes on real inputs update them, as in Pix2Pix.
+                fake_y, hx = self._run(m["G"], x, pair_n)
+                fake_x, hy = self._run(m["F"], y, pair_n)
+                with frozen_running_stats(self.nets["G"], self.nets["F"]):
+                    rec_x, h_fake_y = self._run(m["F"], fake_y, pair_n)   # F(G(x)); h_F(G(x))
+                    rec_y, h_fake_x = self._run(m["G"], fake_x, pair_n)   # G(F(y)); h_G(F(y))
+                    with ddp.no_sync(m["D_Y"]), ddp.no_sync(m["D_X"]):
+                        losses["G_gan"] = lsgan_loss(m["D_Y"](fake_y), True)
+                        losses["F_gan"] = lsgan_loss(m["D_X"](fake_x), True)
+                    losses["cycle"] = cfg.lambda_cycle * (l1(rec_x, x) + l1(rec_y, y))
+                    if self.identity:
+                        losses["idt"] = cfg.lambda_cycle * cfg.lambda_identity * (l1(m["G"](y), y) + l1(m["F"](x), x))
+                if pair_n:  # features from the four passes above, no extra partial passes
+                    lx, ly = pair_terms(hx, h_fake_x, hy, h_fake_y, cfg.pair_detach_real, cfg.pair_norm)
                     losses["pair_x"], losses["pair_y"] = cfg.lambda_pair * lx, cfg.lambda_pair * ly
             else:
+                fake_y = m["G"](x)
                 with ddp.no_sync(m["D_Y"]):
                     losses["G_gan"] = lsgan_loss(m["D_Y"](torch.cat([x, fake_y], 1)), True)
                 losses["l1"] = self.cfg.loss.lambda_l1 * l1(fake_y, y)
@@ -158,7 +176,7 @@ class Trainer:
         self.opt_d.step()
         self.step += 1
         self._last = (x, y, fake_y, batch.get("sar_aligned"))
-        return {k: float(v.detach()) for k, v in losses.items()}
+        return {k: v.detach() for k, v in losses.items()}
 
     # ------------------------------------------------------------------ the loop
     def loader(self) -> DataLoader:
@@ -171,6 +189,7 @@ class Trainer:
                           worker_init_fn=_seed_worker)  # not persistent: workers must see set_epoch()
 
     def fit(self) -> dict[str, float]:
+        """Trains to the configured budget; returns the last step's losses."""
         cfg, o = self.cfg, self.cfg.optim
         total_epochs = o.epochs + o.epochs_decay
         main = self.info.is_main
@@ -186,7 +205,7 @@ class Trainer:
         from tqdm import tqdm
         bar = tqdm(total=o.max_steps or total_epochs * len(loader), initial=self.step,
                    disable=not (main and cfg.progress), dynamic_ncols=True)
-        last: dict[str, float] = {}
+        last: dict[str, torch.Tensor] = {}
         t0, n0 = time.perf_counter(), self.step
         done = bool(o.max_steps and self.step >= o.max_steps)  # resumed at/after the budget: no extra step
         while self.epoch < total_epochs and not done:
@@ -199,8 +218,9 @@ class Trainer:
                 bar.update(1)
                 if main and cfg.log_every and self.step % cfg.log_every == 0:
                     rate = (self.step - n0) * cfg.batch_size * self.info.world_size / (time.perf_counter() - t0)
-                    bar.set_postfix({k: f"{v:.3f}" for k, v in last.items() if k in ("G_gan", "cycle", "l1", "pair_x")})
-                    for k, v in last.items():
+                    values = {k: float(v) for k, v in last.items()}   # the only host sync, once per log_every
+                    bar.set_postfix({k: f"{v:.3f}" for k, v in values.items() if k in ("G_gan", "cycle", "l1", "pair_x")})
+                    for k, v in values.items():
                         writer.add_scalar(f"loss/{k}", v, self.step)
                     writer.add_scalar("lr", self.opt_g.param_groups[0]["lr"], self.step)
                     writer.add_scalar("images_per_s", rate, self.step)
@@ -219,7 +239,7 @@ class Trainer:
         bar.close()
         if writer is not None:
             writer.close()
-        return last
+        return {k: float(v) for k, v in last.items()}
 
     # ------------------------------------------------------------------ checkpoints
     def state(self) -> dict[str, Any]:

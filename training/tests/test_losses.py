@@ -1,6 +1,7 @@
 """LSGAN, L1 terms, the shift-insensitive pair loss and the image pool."""
 from __future__ import annotations
 
+import pytest
 import torch
 
 from eo2sar_train import data
@@ -101,3 +102,17 @@ def test_image_pool_mixes_history() -> None:
     assert (outs < 10).any()           # some fakes come from history
     assert (outs >= 10).any()
     assert ImagePool(size=0).query(first) is first
+
+
+def test_pair_norm_scale_makes_the_loss_independent_of_the_feature_scale() -> None:
+    from eo2sar_train.losses import pair_terms
+
+    torch.manual_seed(0)
+    h = [torch.randn(2, 8, 6, 6) for _ in range(4)]
+    plain = pair_terms(*h)
+    scaled = [t * 0.5 for t in h]
+    assert float(pair_terms(*scaled)[0]) == pytest.approx(0.5 * float(plain[0]))    # shrinking pays without norm
+    a, b = pair_terms(*h, norm="scale"), pair_terms(*scaled, norm="scale")
+    assert float(a[0]) == pytest.approx(float(b[0])) and float(a[1]) == pytest.approx(float(b[1]))
+    with pytest.raises(ValueError, match="pair_norm"):
+        pair_terms(*h, norm="bogus")

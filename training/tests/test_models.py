@@ -122,3 +122,47 @@ def test_mean_of_generators_averages_outputs_and_keeps_the_tile_multiple() -> No
     assert m.multiple == 4
     with pytest.raises(ValueError, match="at least one"):
         MeanOfGenerators([])
+
+
+def test_forward_with_features_is_the_same_pass() -> None:
+    from eo2sar_train.models import ResnetGenerator
+
+    torch.manual_seed(0)
+    g = ResnetGenerator(3, 1, ngf=8, n_blocks=2, norm="instance", upsample="bilinear-conv", input_skip=True).eval()
+    x = torch.randn(2, 3, 32, 32)
+    with torch.no_grad():
+        out, feats = g(x, features_n=3)
+        assert torch.equal(out, g(x))
+        assert torch.equal(feats, g.features(x, 3))
+    with pytest.raises(ValueError, match="features_n"):
+        g(x, features_n=len(g.blocks))
+
+
+def test_reference_instance_norm_and_dropout_options() -> None:
+    from torch import nn
+
+    from eo2sar_train.models import GeneratorConfig, build_generator
+
+    ref = build_generator(GeneratorConfig(ngf=8, n_blocks=1, norm="instance-noaffine"), 3, 1)
+    norms = [m for m in ref.modules() if isinstance(m, nn.InstanceNorm2d)]
+    assert norms and all(m.weight is None for m in norms), "the reference's instance norm learns no scale/shift"
+    unet = lambda d: build_generator(GeneratorConfig(kind="unet", ngf=4, unet_depth=6, norm="batch", dropout=d), 3, 1)  # noqa: E731
+    assert [m.p for m in unet(None).modules() if isinstance(m, nn.Dropout)] == [0.5], "reference U-Net dropout"
+    assert not [m for m in unet(0.0).modules() if isinstance(m, nn.Dropout)], "dropout 0 means none"
+
+
+def test_frozen_running_stats_leaves_every_average_alone() -> None:
+    from torch import nn
+
+    from eo2sar_train.models import FrozenStatNorm, frozen_running_stats
+
+    net = nn.Sequential(nn.Conv2d(2, 4, 3), FrozenStatNorm(4), nn.Conv2d(4, 4, 3), nn.BatchNorm2d(4)).train()
+    before = {k: v.clone() for k, v in net.state_dict().items() if "running" in k}
+    with frozen_running_stats(net):
+        y = net(torch.randn(3, 2, 16, 16) * 5 + 2)
+    assert y.shape == (3, 4, 12, 12)
+    for k, v in net.state_dict().items():
+        if "running" in k:
+            assert torch.equal(v, before[k]), k
+    net(torch.randn(3, 2, 16, 16) * 5 + 2)
+    assert all(not torch.equal(net.state_dict()[k], before[k]) for k in before), "outside the block they update"

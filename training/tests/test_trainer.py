@@ -133,3 +133,53 @@ def test_cli_trains_and_exports(tmp_path: Path, capsys) -> None:
     assert main(["--config", str(tmp_path / "nope.yaml")]) == 2
     assert export_main([str(tmp_path / "nope.pt"), "-o", str(tmp_path / "x.onnx")]) == 2
     assert not (tmp_path / "x.onnx").exists()
+
+
+@pytest.mark.parametrize("method", ["cyclegan", "pix2pix", "pairloss"])
+def test_generator_running_statistics_learn_from_real_inputs_only(tiny, method: str, monkeypatch) -> None:
+    """Issue 10: cycle methods also run G on fakes, SAR and (pair loss) features; only its pass on
+    the real EO may move the statistics it normalises with at inference, once per step as in Pix2Pix."""
+    from eo2sar_train import models
+
+    cfg = tiny(method, "model.generator.norm=tile-invariant")
+    trainer = Trainer(cfg)
+    first = next(m for m in trainer.nets["G"].modules() if isinstance(m, models.FrozenStatNorm))
+    updates = []
+    forward = models.FrozenStatNorm.forward
+
+    def counting(self, x):
+        if self is first and self.training and self.update_stats:
+            updates.append(x.shape)
+        return forward(self, x)
+    monkeypatch.setattr(models.FrozenStatNorm, "forward", counting)
+    batch = next(iter(trainer.loader()))
+    trainer.train_step(batch)
+    assert len(updates) == 1, f"{method}: {len(updates)} statistics updates of G in one step"
+
+
+def test_pair_loss_in_the_step_equals_the_separate_passes(tiny) -> None:
+    """The trainer takes h_G(x), h_G(F(y)), h_F(y), h_F(G(x)) from the passes it runs anyway; the
+    values equal those of four separate partial passes (losses.pair_loss)."""
+    from eo2sar_train.losses import pair_loss
+
+    cfg = tiny("pairloss", "model.generator.norm=instance")
+    trainer = Trainer(cfg)
+    batch = next(iter(trainer.loader()))
+    x, y = batch["eo"], batch["sar"]
+    g, f = trainer.nets["G"], trainer.nets["F"]
+    with torch.no_grad():
+        fake_y, fake_x = g(x), f(y)
+        lx, ly = pair_loss(g, f, x, y, fake_x, fake_y, cfg.loss.pair_n)
+    losses = trainer.train_step(batch)
+    assert float(losses["pair_x"]) == pytest.approx(cfg.loss.lambda_pair * float(lx), rel=1e-5)
+    assert float(losses["pair_y"]) == pytest.approx(cfg.loss.lambda_pair * float(ly), rel=1e-5)
+
+
+def test_unet_with_the_pair_loss_fails_when_the_config_loads() -> None:
+    with pytest.raises(ValueError, match="pair loss compares the first blocks of a ResNet"):
+        load_config(TINY_CONFIG, ["method=pairloss", "model.generator.kind=unet"])
+    with pytest.raises(ValueError, match="pair_norm"):
+        Trainer(load_config(TINY_CONFIG, ["method=pairloss", "loss.pair_norm=bogus", "data.num_samples=4",
+                                          "data.chip_size=32"]))
+    assert load_config(TINY_CONFIG, ["method=pix2pix", "model.generator.kind=unet"]).model.generator.kind == "unet"
+    assert load_config(TINY_CONFIG).data.augment == "azimuth", "no rotation of the radar look direction by default"
