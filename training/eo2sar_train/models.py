@@ -193,6 +193,10 @@ class GeneratorConfig:
     #: ResNet: feed the input to the full-resolution head too (concatenated), so pixel-level detail
     #: need not survive the 1/4-resolution bottleneck (issue 9: without it real outputs were blurred)
     input_skip: bool = False
+    #: ResNet: 3x3 conv + norm + ReLU layers at full resolution before the 7x7 head (on the features
+    #: and, with input_skip, the input): a non-linear full-resolution path, so sharp decisions such as
+    #: "this 3 px river is water" need not come from the 1/4-resolution trunk
+    head_layers: int = 0
 
 
 class ResnetGenerator(nn.Module):
@@ -200,7 +204,7 @@ class ResnetGenerator(nn.Module):
 
     def __init__(self, in_ch: int, out_ch: int, ngf: int = 64, n_blocks: int = 9,
                  norm: NormKind = "instance", upsample: UpsampleKind = "transpose", dropout: float = 0.0,
-                 input_skip: bool = False) -> None:
+                 input_skip: bool = False, head_layers: int = 0) -> None:
         super().__init__()
         self.norm = norm
         self.input_skip = input_skip
@@ -212,7 +216,12 @@ class ResnetGenerator(nn.Module):
         blocks += [ResnetBlock(ngf * 4, norm, dropout) for _ in range(n_blocks)]
         blocks += [_upsample(ngf * 4, ngf * 2, upsample, norm), _upsample(ngf * 2, ngf, upsample, norm)]
         head_in = ngf + (in_ch if input_skip else 0)
-        blocks.append(nn.Sequential(nn.Conv2d(head_in, out_ch, 7, padding=3, padding_mode="reflect"), nn.Tanh()))
+        head: list[nn.Module] = []
+        for _ in range(head_layers):
+            head.append(_conv_norm_relu(head_in, ngf, 3, 1, norm))
+            head_in = ngf
+        head += [nn.Conv2d(head_in, out_ch, 7, padding=3, padding_mode="reflect"), nn.Tanh()]
+        blocks.append(nn.Sequential(*head))
         self.blocks = nn.ModuleList(blocks)
 
     #: input height/width must be a multiple of this (two stride-2 stages)
@@ -346,7 +355,7 @@ def init_weights(module: nn.Module, gain: float = 0.02) -> nn.Module:
 def build_generator(cfg: GeneratorConfig, in_ch: int, out_ch: int) -> nn.Module:
     if cfg.kind == "resnet":
         g: nn.Module = ResnetGenerator(in_ch, out_ch, cfg.ngf, cfg.n_blocks, cfg.norm, cfg.upsample,
-                                       0.0 if cfg.dropout is None else cfg.dropout, cfg.input_skip)
+                                       0.0 if cfg.dropout is None else cfg.dropout, cfg.input_skip, cfg.head_layers)
     elif cfg.kind == "unet":
         g = UnetGenerator(in_ch, out_ch, cfg.ngf, cfg.unet_depth, "batch" if cfg.norm == "tile-invariant" else cfg.norm,
                           0.5 if cfg.dropout is None else cfg.dropout)

@@ -110,7 +110,6 @@ final class CogWriter {
         final int blocksX;
         final int blocksY;
         final float[][] strip;
-        final int capacity;
         int rows;          // rows held in the strip
         int firstRow;      // level row of strip row 0
         Level child;
@@ -118,12 +117,12 @@ final class CogWriter {
         final long[] spoolOffset;
         final int[] size;
 
+        /** {@code capacity}: strip rows; at most a block row less one, plus what one refill adds. */
         Level(int width, int height, int capacity) {
             this.width = width;
             this.height = height;
             this.blocksX = (width + BLOCK - 1) / BLOCK;
             this.blocksY = (height + BLOCK - 1) / BLOCK;
-            this.capacity = capacity;
             this.strip = new float[bands][capacity * width];
             this.spoolOffset = new long[blocksX * blocksY];
             this.size = new int[blocksX * blocksY];
@@ -269,7 +268,7 @@ final class CogWriter {
             }
             p.level().spoolOffset[p.block()] = end;
             p.level().size[p.block()] = data.length;
-            end += writeFully(channel, ByteBuffer.wrap(data), end);
+            end += TiffPatcher.writeFully(channel, ByteBuffer.wrap(data), end);
         }
 
         @Override
@@ -596,14 +595,5 @@ final class CogWriter {
         } else {
             buf.putInt((int) at, (int) value);
         }
-    }
-
-    private static int writeFully(FileChannel ch, ByteBuffer b, long pos) throws IOException {
-        int n = b.remaining();
-        int done = 0;
-        while (done < n) {
-            done += ch.write(b, pos + done);
-        }
-        return n;
     }
 }

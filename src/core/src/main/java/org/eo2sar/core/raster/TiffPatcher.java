@@ -180,7 +180,8 @@ final class TiffPatcher {
         return (pos + 1) & ~1L;     // TIFF wants word-aligned offsets
     }
 
-    private static int writeFully(FileChannel ch, ByteBuffer b, long pos) throws IOException {
+    /** Writes all of {@code b} at {@code pos}; returns its length. */
+    static int writeFully(FileChannel ch, ByteBuffer b, long pos) throws IOException {
         int n = b.remaining();
         int done = 0;
         while (done < n) {
