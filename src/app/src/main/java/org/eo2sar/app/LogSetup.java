@@ -15,6 +15,7 @@ import java.util.logging.Logger;
 final class LogSetup {
     /** Kept strongly reachable: JUL holds loggers weakly, and a collected logger loses its level. */
     private static Logger sis;
+    private static Logger jetty;
 
     private LogSetup() {
     }
@@ -43,5 +44,7 @@ final class LogSetup {
         root.setLevel(verbose ? Level.FINE : Level.INFO);
         sis = Logger.getLogger("org.apache.sis");
         sis.setLevel(verbose ? Level.FINE : Level.SEVERE);
+        jetty = Logger.getLogger("org.eclipse.jetty"); // the HTTP server's start-up banner is noise; its warnings are not
+        jetty.setLevel(verbose ? Level.FINE : Level.WARNING);
     }
 }

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
@@ -13,25 +12,38 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.eo2sar.core.Eo2SarException;
 import org.eo2sar.core.model.DeviceSpec;
 import org.eo2sar.core.model.ModelCard;
 import org.eo2sar.core.model.ModelDirectory;
+import org.eclipse.jetty.http.spi.JettyHttpServer;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.NetworkConnectionLimit;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.ContextHandlerCollection;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
- * {@code eo2sar serve}: OGC API – Processes – Part 1 (Core, JSON) on the JDK's HTTP server.
- * One process per model; inputs by reference from the data directories; jobs on a bounded
- * queue; results served with byte ranges.
+ * {@code eo2sar serve}: OGC API – Processes – Part 1 (Core, JSON) on Jetty, through Jetty's
+ * implementation of the {@code com.sun.net.httpserver} API the handlers are written against.
+ * Jetty parses request headers on its selector without holding a handler thread, so clients
+ * that send slowly (or never finish) cost a connection, not a thread; idle connections are closed
+ * after {@link #IDLE_TIMEOUT} and at most {@link #MAX_CONNECTIONS} are open at once. One process per
+ * model; inputs by reference from the data directories; jobs on a bounded queue; results served
+ * with byte ranges.
  */
 public final class OgcApiServer implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(OgcApiServer.class.getName());
     /** How long DELETE waits for a running job to reach its next tile batch boundary. */
     private static final Duration CANCEL_WAIT = Duration.ofSeconds(60);
+    /** A connection with no byte in or out for this long is closed (slow or stalled clients). */
+    static final Duration IDLE_TIMEOUT = Duration.ofSeconds(30);
+    /** Open connections at most; more wait in the accept queue. */
+    static final int MAX_CONNECTIONS = 512;
+    /** Pool threads Jetty keeps for itself: one acceptor, one selector, some reserved. */
+    private static final int JETTY_THREADS = 6;
 
     private final ServerConfig config;
     /** One process per model of the folder; all run on the server's device. */
@@ -39,8 +51,8 @@ public final class OgcApiServer implements AutoCloseable {
     private final DeviceSpec device;
     private final InputResolver inputs;
     private final JobManager jobs;
-    private final HttpServer http;
-    private final ExecutorService handlers;
+    private final Server jetty;
+    private final ServerConnector connector;
     private final byte[] openApiTemplate;
 
     private OgcApiServer(ServerConfig config, ServerHooks hooks) throws IOException {
@@ -54,26 +66,38 @@ public final class OgcApiServer implements AutoCloseable {
         try (InputStream in = OgcApiServer.class.getResourceAsStream("openapi.json")) {
             this.openApiTemplate = in.readAllBytes();
         }
+        // Synchronous executions hold a handler thread while they wait; there are at most
+        // workers + queue of them, so size the pool so status requests are always served
+        // (plus Jetty's own acceptor, selector and reserved threads).
+        int threads = config.workers() + config.maxQueue() + 8 + JETTY_THREADS;
+        QueuedThreadPool pool = new QueuedThreadPool(threads, Math.min(threads, JETTY_THREADS + 2));
+        pool.setName("eo2sar-http");
+        pool.setDaemon(true);
+        this.jetty = new Server(pool);
+        HttpConfiguration http = new HttpConfiguration();
+        http.setSendServerVersion(false);
+        http.setRequestHeaderSize(16 * 1024);
+        this.connector = new ServerConnector(jetty, 1, 1, new HttpConnectionFactory(http));
+        connector.setHost(config.bind());
+        connector.setPort(config.port());
+        connector.setIdleTimeout(IDLE_TIMEOUT.toMillis());
+        connector.setAcceptQueueSize(64);
+        jetty.addConnector(connector);
+        jetty.addBean(new NetworkConnectionLimit(MAX_CONNECTIONS, connector));
+        jetty.setHandler(new ContextHandlerCollection());
+        jetty.setStopTimeout(1000);
         // Bind before starting the job threads, so a port in use leaves nothing running.
-        this.http = HttpServer.create(new InetSocketAddress(config.bind(), config.port()), 64);
+        connector.open();
         try {
             this.jobs = new JobManager(config.workDir(), config.workers(), config.maxQueue(), config.jobTtl(), hooks,
                     Clock.systemUTC());
         } catch (RuntimeException e) {
-            http.stop(0);
+            connector.close();
             throw e;
         }
-        // Synchronous executions hold a handler thread while they wait; there are at most
-        // workers + queue of them, so size the pool so status requests are always served.
-        int threads = config.workers() + config.maxQueue() + 8;
-        AtomicInteger n = new AtomicInteger();
-        this.handlers = new ThreadPoolExecutor(threads, threads, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(), r -> {
-            Thread t = new Thread(r, "eo2sar-http-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
-        http.setExecutor(handlers);
-        http.createContext("/", this::handle);
+        JettyHttpServer spi = new JettyHttpServer(jetty, true);
+        spi.bind(new InetSocketAddress(config.bind(), config.port()), 64);
+        spi.createContext("/", this::handle);
     }
 
     /** Starts a server; port 0 picks a free one (see {@link #port()}). */
@@ -83,16 +107,21 @@ public final class OgcApiServer implements AutoCloseable {
 
     public static OgcApiServer start(ServerConfig config, ServerHooks hooks) throws IOException {
         OgcApiServer s = new OgcApiServer(config, hooks);
-        s.http.start();
+        try {
+            s.jetty.start();
+        } catch (Exception e) {
+            s.close();
+            throw e instanceof IOException io ? io : new IOException("cannot start the HTTP server: " + e.getMessage(), e);
+        }
         return s;
     }
 
     public int port() {
-        return http.getAddress().getPort();
+        return connector.getLocalPort();
     }
 
     public String baseUrl() {
-        String host = http.getAddress().getAddress().getHostAddress();
+        String host = new InetSocketAddress(config.bind(), 0).getAddress().getHostAddress();
         return "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port();
     }
 
@@ -106,9 +135,12 @@ public final class OgcApiServer implements AutoCloseable {
 
     @Override
     public void close() {
-        http.stop(0);
+        try {
+            jetty.stop();
+        } catch (Exception e) {
+            LOG.log(System.Logger.Level.WARNING, "stopping the HTTP server: " + e.getMessage());
+        }
         jobs.close();
-        handlers.shutdownNow();
         models.close();
     }
 
