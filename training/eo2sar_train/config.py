@@ -33,6 +33,7 @@ class LossConfig:
     lambda_cycle: float = 10.0
     lambda_identity: float = 0.5      # times lambda_cycle, as in CycleGAN
     lambda_l1: float = 100.0          # pix2pix reconstruction weight
+    l1_max_shift: int = 0             # pix2pix: L1 with each chip's best shift of the SAR within +-this (px)
     lambda_pair: float = 10.0         # weight of L_X + L_Y (pairloss)
     pair_n: int = 3                   # blocks of G/F in h_G/h_F (3 = stem + two downsamplings)
     pair_detach_real: bool = False    # stop gradients through h_G(x), h_F(y) (see losses.pair_loss)

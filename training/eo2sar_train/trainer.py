@@ -30,7 +30,7 @@ from torch.utils.data import DataLoader, Dataset, DistributedSampler
 
 from . import distributed as ddp
 from .config import TrainConfig, load_config, save_config, seed_everything, to_dict
-from .losses import PAIR_NORMS, ImagePool, l1, lsgan_loss, pair_terms
+from .losses import PAIR_NORMS, ImagePool, l1, lsgan_loss, pair_terms, shift_tolerant_l1
 from .models import build_discriminator, build_generator, frozen_running_stats
 
 log = logging.getLogger("eo2sar_train")
@@ -153,7 +153,7 @@ class Trainer:
                 fake_y = m["G"](x)
                 with ddp.no_sync(m["D_Y"]):
                     losses["G_gan"] = lsgan_loss(m["D_Y"](torch.cat([x, fake_y], 1)), True)
-                losses["l1"] = self.cfg.loss.lambda_l1 * l1(fake_y, y)
+                losses["l1"] = self.cfg.loss.lambda_l1 * shift_tolerant_l1(fake_y, y, cfg.l1_max_shift)
         loss_g = sum(losses.values())
         loss_g.backward()
         self.opt_g.step()

@@ -116,3 +116,16 @@ def test_pair_norm_scale_makes_the_loss_independent_of_the_feature_scale() -> No
     assert float(a[0]) == pytest.approx(float(b[0])) and float(a[1]) == pytest.approx(float(b[1]))
     with pytest.raises(ValueError, match="pair_norm"):
         pair_terms(*h, norm="bogus")
+
+
+def test_shift_tolerant_l1_forgives_the_registration_error_and_nothing_else() -> None:
+    from eo2sar_train.losses import shift_tolerant_l1
+
+    torch.manual_seed(0)
+    y = torch.randn(3, 1, 32, 32)
+    shifted = torch.roll(y, (1, -2), (2, 3))                       # a 1 px / 2 px co-registration error
+    assert float(l1(shifted, y)) > 0.5
+    assert float(shift_tolerant_l1(shifted, y, 2)) == pytest.approx(0.0, abs=1e-7)
+    assert float(shift_tolerant_l1(torch.roll(y, 3, 3), y, 2)) > 0.5   # beyond the tolerance it counts
+    assert float(shift_tolerant_l1(y + 0.25, y, 2)) == pytest.approx(0.25, rel=1e-5)  # a level error is not forgiven
+    assert torch.equal(shift_tolerant_l1(shifted, y, 0), l1(shifted, y))

@@ -166,3 +166,17 @@ def test_frozen_running_stats_leaves_every_average_alone() -> None:
             assert torch.equal(v, before[k]), k
     net(torch.randn(3, 2, 16, 16) * 5 + 2)
     assert all(not torch.equal(net.state_dict()[k], before[k]) for k in before), "outside the block they update"
+
+
+def test_head_layers_add_a_full_resolution_path() -> None:
+    from eo2sar_train.models import GeneratorConfig, build_generator, receptive_radius
+
+    base = GeneratorConfig(ngf=8, n_blocks=1, norm="batch", upsample="bilinear-conv", input_skip=True)
+    g0 = build_generator(base, 4, 1).eval()
+    g2 = build_generator(GeneratorConfig(**{**base.__dict__, "head_layers": 2}), 4, 1).eval()
+    x = torch.randn(1, 4, 32, 32)
+    with torch.no_grad():
+        assert g2(x).shape == g0(x).shape == (1, 1, 32, 32)
+    convs = lambda g: [m for m in g.blocks[-1].modules() if isinstance(m, torch.nn.Conv2d)]  # noqa: E731
+    assert [c.kernel_size for c in convs(g2)] == [(3, 3), (3, 3), (7, 7)] and convs(g2)[0].in_channels == 8 + 4
+    assert receptive_radius(g2, 4) == receptive_radius(g0, 4) + 2, "two 3x3 layers at full resolution"

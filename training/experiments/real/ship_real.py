@@ -114,7 +114,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                  "baselines": {n: {k: _finite(r[k]) for k in ROW_KEYS} for n, r in rows.items() if n != label}},
         "command": a.command,
     })
-    method = {"pairloss": f"CycleGAN + pair loss (N={cfg['loss']['pair_n']})", "pix2pix": "Pix2Pix (ResNet generator)",
+    shift = int(cfg["loss"].get("l1_max_shift", 0))
+    p2p = "Pix2Pix (ResNet generator" + (f", L1 to the best SAR shift within +-{shift} px)" if shift else ")")
+    method = {"pairloss": f"CycleGAN + pair loss (N={cfg['loss']['pair_n']})", "pix2pix": p2p,
               "cyclegan": "CycleGAN"}[cfg["method"]]
     if len(loaded) > 1:
         method = f"mean of {len(loaded)} {method} generators (seeds {', '.join(map(str, training['seeds']))})"
