@@ -19,10 +19,16 @@ import org.eo2sar.core.testsupport.TestData;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** An RGBA GeoTIFF's alpha band (TIFF ExtraSamples) is the nodata mask and never a model input by default. */
+/**
+ * An RGBA GeoTIFF's alpha band (TIFF ExtraSamples) and a GDAL per-dataset mask (internal mask
+ * directory or .msk sidecar) are the nodata mask, and never a model input by default.
+ */
 class AlphaMaskTest {
     /** RGB of the real S2 sample patch + alpha 0 on the 40 left columns (rasters/make_rgba.py). */
     static final Path RGBA = TestData.repoRoot().resolve("src/core/src/test/resources/rasters/rgba-alpha-left.tif");
+    /** The real S2 sample patch (4 bands) with a GDAL mask that is 0 on the 30 top rows (rasters/make_masked.py). */
+    static final Path MASK_INTERNAL = TestData.repoRoot().resolve("src/core/src/test/resources/rasters/mask-internal.tif");
+    static final Path MASK_EXTERNAL = TestData.repoRoot().resolve("src/core/src/test/resources/rasters/mask-external.tif");
 
     @TempDir
     Path tmp;
@@ -60,6 +66,45 @@ class AlphaMaskTest {
                 }
             }
             assertEquals(40 * h, nan);
+        }
+    }
+
+    @Test
+    void gdalPerDatasetMasksBecomeNodataInsideTheFileAndInASidecar() throws Exception {
+        for (Path in : new Path[] {MASK_INTERNAL, MASK_EXTERNAL}) {
+            var info = GeoTiffRasters.info(in);
+            assertEquals(5, info.bandCount(), "4 bands + the mask as the last band");
+            assertEquals(OptionalInt.of(4), info.alphaBand());
+            String text = org.eo2sar.core.raster.RasterInfoFormatter.format(info);
+            assertTrue(text.contains(in == MASK_INTERNAL ? "5 Mask (GDAL internal mask)" : "5 Mask (mask-external.tif.msk)"), text);
+            Path out = tmp.resolve("sar-" + in.getFileName());
+            try (OnnxGenerator model = OnnxGenerator.open(TestData.testModel("tiny-tileinvariant.onnx"), DeviceSpec.CPU)) {
+                // the test model takes red, green, blue: the default selection is bands 1-3, never the mask
+                FileTranslation.run(model, TranslateRequest.of(in, out), Progress.NONE);
+            }
+            try (GeoRaster r = GeoTiffRasters.open(out)) {
+                Raster d = r.image().getData();
+                int w = d.getWidth();
+                int h = d.getHeight();
+                float[] v = d.getSamples(0, 0, w, h, 0, new float[w * h]);
+                for (int y = 0; y < h; y++) {
+                    for (int x = 0; x < w; x++) {
+                        assertEquals(y < 30, Float.isNaN(v[y * w + x]), in.getFileName() + " pixel " + x + "," + y);
+                    }
+                }
+            }
+            // the pixels themselves are those of the file
+            try (GeoRaster masked = GeoTiffRasters.open(in);
+                 GeoRaster plain = GeoTiffRasters.open(TestData.repoRoot().resolve("sample-data/real-s2-l2a-eo.tif"))) {
+                Raster a = masked.image().getData();
+                Raster b = plain.image().getData();
+                for (int band = 0; band < 4; band++) {
+                    assertArrayEquals(b.getSamples(0, 0, 120, 120, band, (int[]) null), a.getSamples(0, 0, 120, 120, band, (int[]) null));
+                }
+                int[] mask = a.getSamples(0, 0, 120, 120, 4, (int[]) null);
+                assertEquals(0, mask[29 * 120 + 5]);
+                assertEquals(1, mask[30 * 120 + 5]);
+            }
         }
     }
 

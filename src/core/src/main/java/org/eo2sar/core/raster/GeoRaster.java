@@ -14,14 +14,15 @@ import org.apache.sis.storage.DataStoreException;
 public final class GeoRaster implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(GeoRaster.class.getName());
 
-    private final DataStore store;
     private final RasterInfo info;
     private final RenderedImage image;
+    /** The file's store and, with a mask sidecar, the sidecar's (null when absent). */
+    private final DataStore[] stores;
 
-    GeoRaster(DataStore store, RasterInfo info, RenderedImage image) {
-        this.store = store;
+    GeoRaster(RasterInfo info, RenderedImage image, DataStore... stores) {
         this.info = info;
         this.image = image;
+        this.stores = stores.clone();
     }
 
     public RasterInfo info() {
@@ -35,11 +36,16 @@ public final class GeoRaster implements AutoCloseable {
 
     @Override
     public void close() {
-        try {
-            store.close();
-        } catch (DataStoreException e) {
-            // Nothing was written: a failed close of a read-only store loses nothing worth an error.
-            LOG.log(Level.FINE, "closing " + info.path(), e);
+        for (DataStore store : stores) {
+            if (store == null) {
+                continue;
+            }
+            try {
+                store.close();
+            } catch (DataStoreException e) {
+                // Nothing was written: a failed close of a read-only store loses nothing worth an error.
+                LOG.log(Level.FINE, "closing " + info.path(), e);
+            }
         }
     }
 

@@ -98,6 +98,7 @@ public final class GeoTiffRasters {
             throw new Eo2SarException(Kind.IO, file + ": cannot be read: " + e, e);
         }
         GeoTiffStore store = null;
+        GeoTiffStore mask = null;
         try {
             store = new GeoTiffStore(new GeoTiffStoreProvider(), new StorageConnector(file));
             List<String> warnings = new CopyOnWriteArrayList<>();
@@ -122,23 +123,64 @@ public final class GeoTiffRasters {
             }
             RasterInfo info = new RasterInfo(file, facts.width(), facts.height(), facts.bands(),
                     facts.dataType(), facts.nodata(), georef, facts.alphaBand(), facts.bandLabels());
-            GeoRaster raster = new GeoRaster(store, info, image);
+            if (facts.alphaBand().isEmpty()) { // an alpha band is the mask already, as for GDAL
+                int internal = TiffInspector.maskComponent(file);
+                Path sidecar = file.resolveSibling(file.getFileName() + ".msk");
+                if (internal > 0 && internal < images.size()) {
+                    image = withMask(image, images.get(internal), file, readTimeout);
+                    info = withMaskBand(info, "Mask (GDAL internal mask)");
+                } else if (Files.isRegularFile(sidecar)) {
+                    mask = new GeoTiffStore(new GeoTiffStoreProvider(), new StorageConnector(sidecar));
+                    List<GridCoverageResource> m = mask.components();
+                    if (m.isEmpty()) {
+                        throw invalid(sidecar, "contains no image");
+                    }
+                    image = withMask(image, m.get(0), sidecar, readTimeout);
+                    info = withMaskBand(info, "Mask (" + sidecar.getFileName() + ")");
+                }
+            }
+            GeoRaster raster = new GeoRaster(info, image, store, mask);
             store = null;
+            mask = null;
             return raster;
         } catch (DataStoreException | RuntimeException e) {
             if (e instanceof Eo2SarException ee) {
                 throw ee;
             }
             throw invalid(file, "cannot be read: " + oneLine(e), e);
+        } catch (IOException e) {
+            throw new Eo2SarException(Kind.IO, file + ": cannot be read: " + oneLine(e), e);
         } finally {
-            if (store != null) {
-                try {
-                    store.close();
-                } catch (DataStoreException ignored) {
-                    // already failing; the original error matters
+            for (GeoTiffStore s : new GeoTiffStore[] {store, mask}) {
+                if (s != null) {
+                    try {
+                        s.close();
+                    } catch (DataStoreException ignored) {
+                        // already failing; the original error matters
+                    }
                 }
             }
         }
+    }
+
+    /** The image with the mask resource's pixels appended as a last band (0 = nodata), read lazily and guarded. */
+    private static RenderedImage withMask(RenderedImage image, GridCoverageResource mask, Path maskFile,
+                                          java.time.Duration readTimeout) throws DataStoreException {
+        mask.setLoadingStrategy(RasterLoadingStrategy.AT_GET_TILE_TIME);
+        RenderedImage m = new GuardedImage(mask.read(null).render(null), maskFile, readTimeout);
+        try {
+            return new MaskBandImage(image, m);
+        } catch (IllegalArgumentException e) {
+            throw invalid(maskFile, "has a mask that does not fit the image: " + e.getMessage());
+        }
+    }
+
+    /** GDAL shows a per-dataset mask beside the bands; we add it as the last band, marked as the alpha (nodata) band. */
+    private static RasterInfo withMaskBand(RasterInfo info, String label) {
+        List<String> labels = new ArrayList<>(info.bandLabels());
+        labels.add(label);
+        return new RasterInfo(info.path(), info.width(), info.height(), info.bandCount() + 1, info.dataType(),
+                info.nodata(), info.georef(), OptionalInt.of(info.bandCount()), labels);
     }
 
     /** Reads just the description of a raster (opens and closes it). */

@@ -117,10 +117,20 @@ final class TiffDirectory {
         } else {
             throw new TiffFormatException("is not a TIFF file (magic number " + magic + ")");
         }
+        if (ifd < (big ? 16 : 8) || ifd + (big ? 8 : 2) > size) {
+            throw new TiffFormatException("is corrupt: first image directory offset " + ifd
+                    + " lies outside the file (" + size + " bytes)");
+        }
+        return readIfd(channel, order, big, size, ifd);
+    }
+
+    /** The directory at {@code ifd}, in a file of this byte order and flavour. */
+    private static TiffDirectory readIfd(FileChannel channel, ByteOrder order, boolean big, long size, long ifd)
+            throws IOException, TiffFormatException {
         int countSize = big ? 8 : 2;
         int entrySize = big ? 20 : 12;
         if (ifd < (big ? 16 : 8) || ifd + countSize > size) {
-            throw new TiffFormatException("is corrupt: first image directory offset " + ifd
+            throw new TiffFormatException("is corrupt: image directory offset " + ifd
                     + " lies outside the file (" + size + " bytes)");
         }
         ByteBuffer cb = readAt(channel, ifd, countSize, order);
@@ -143,6 +153,16 @@ final class TiffDirectory {
             map.putIfAbsent(tag, new Entry(tag, type, count, field));
         }
         return new TiffDirectory(channel, order, big, size, ifd, ifd + countSize + n * entrySize, map);
+    }
+
+    /**
+     * The directory after this one, or null at the end of the chain (an offset outside the file is
+     * corrupt). A corrupt chain can loop: callers bound how far they walk.
+     */
+    TiffDirectory next() throws IOException, TiffFormatException {
+        ByteBuffer b = readAt(channel, nextIfdPointerPosition, bigTiff ? 8 : 4, order);
+        long next = bigTiff ? b.getLong(0) : Integer.toUnsignedLong(b.getInt(0));
+        return next == 0 ? null : readIfd(channel, order, bigTiff, fileSize, next);
     }
 
     boolean has(int tag) {

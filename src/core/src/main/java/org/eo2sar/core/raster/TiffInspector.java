@@ -44,6 +44,36 @@ final class TiffInspector {
         }
     }
 
+    /** Directories walked at most when looking for a mask (a corrupt chain may loop). */
+    private static final int MAX_DIRECTORIES = 64;
+    private static final int TAG_NEW_SUBFILE_TYPE = 254;
+
+    /**
+     * Where GDAL put a per-dataset mask inside the file: the index, among the full-resolution images
+     * (the ones Apache SIS lists as components; reduced-resolution overviews are not), of the first
+     * directory whose NewSubfileType says "transparency mask" (4), or -1. A damaged chain after the
+     * first directory is treated as "no mask": the image itself was already checked.
+     */
+    static int maskComponent(Path file) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            TiffDirectory d = TiffDirectory.read(ch);
+            int fullResolution = 0;
+            for (int i = 0; i < MAX_DIRECTORIES && d != null; i++) {
+                long type = d.first(TAG_NEW_SUBFILE_TYPE, 0);
+                if ((type & 1) == 0) {
+                    if ((type & 4) != 0 && fullResolution > 0) {
+                        return fullResolution;
+                    }
+                    fullResolution++;
+                }
+                d = d.next();
+            }
+            return -1;
+        } catch (TiffFormatException e) {
+            return -1;
+        }
+    }
+
     static Facts inspect(TiffDirectory d) throws IOException, TiffFormatException {
         long width = d.first(TiffDirectory.TAG_IMAGE_WIDTH, -1);
         long height = d.first(TiffDirectory.TAG_IMAGE_LENGTH, -1);
