@@ -204,6 +204,35 @@ final class TiffDirectory {
         return readAt(channel, pos, (int) bytes, order);
     }
 
+    /**
+     * Refuses a directory with an entry whose values cannot be in the file: a count that, times its
+     * type's size, runs past the end of the file. Apache SIS allocates such arrays when it opens the
+     * file (a fuzzed count of 2^31 doubles ended in OutOfMemoryError), so we check first. Entries of
+     * unknown type are left to the reader (it skips them).
+     */
+    void checkEntries() throws IOException, TiffFormatException {
+        int inline = bigTiff ? 8 : 4;
+        for (Entry e : entries.values()) {
+            int ts = typeSize(e.type());
+            if (ts == 0) {
+                continue;
+            }
+            if (e.count() < 0 || e.count() > fileSize / ts) {
+                throw new TiffFormatException("is corrupt: tag " + e.tag() + " claims " + Long.toUnsignedString(e.count())
+                        + " values, more than the file holds");
+            }
+            long bytes = e.count() * ts;
+            if (bytes > inline) {
+                ByteBuffer off = readAt(channel, e.valueField(), inline, order);
+                long pos = bigTiff ? off.getLong(0) : Integer.toUnsignedLong(off.getInt(0));
+                if (pos < 0 || pos > fileSize - bytes) {
+                    throw new TiffFormatException("is corrupt: the " + e.count() + " values of tag " + e.tag()
+                            + " lie outside the file (offset " + pos + ", file " + fileSize + " bytes)");
+                }
+            }
+        }
+    }
+
     /** Integer values of a tag (BYTE, SHORT, LONG, LONG8 and their signed forms), or null if absent. */
     long[] longs(int tag) throws IOException, TiffFormatException {
         Entry e = entries.get(tag);

@@ -59,6 +59,7 @@ final class TiffInspector {
             TiffDirectory d = TiffDirectory.read(ch);
             int fullResolution = 0;
             for (int i = 0; i < MAX_DIRECTORIES && d != null; i++) {
+                d.checkEntries();   // the reader resolves every directory it lists: none may be absurd
                 long type = d.first(TAG_NEW_SUBFILE_TYPE, 0);
                 if ((type & 1) == 0) {
                     if ((type & 4) != 0 && fullResolution > 0) {
@@ -75,6 +76,7 @@ final class TiffInspector {
     }
 
     static Facts inspect(TiffDirectory d) throws IOException, TiffFormatException {
+        d.checkEntries();
         long width = d.first(TiffDirectory.TAG_IMAGE_WIDTH, -1);
         long height = d.first(TiffDirectory.TAG_IMAGE_LENGTH, -1);
         if (width <= 0 || height <= 0) {

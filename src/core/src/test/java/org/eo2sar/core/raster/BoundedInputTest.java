@@ -60,6 +60,28 @@ class BoundedInputTest {
                 TiffPatcher.longs(TiffDirectory.TAG_TILE_WIDTH + 1, new long[] {32768})), "over the limit of");
     }
 
+    /** Found by TiffFuzzTest (mutant 1632 of the long run): Apache SIS allocated 2^31 doubles and died of OOM. */
+    @Test
+    void aTagCountBeyondTheFileIsRefusedBeforeTheReaderAllocatesIt() throws Exception {
+        Path copy = dir.resolve("huge-count.tif");
+        byte[] b = Files.readAllBytes(sharedData("rasters/rgb_deflate.tif"));
+        java.nio.ByteBuffer buf = java.nio.ByteBuffer.wrap(b).order(b[0] == 'I' ? java.nio.ByteOrder.LITTLE_ENDIAN
+                : java.nio.ByteOrder.BIG_ENDIAN);
+        int ifd = buf.getInt(4);
+        int n = Short.toUnsignedInt(buf.getShort(ifd));
+        boolean patched = false;
+        for (int i = 0; i < n; i++) {
+            int entry = ifd + 2 + 12 * i;
+            if (Short.toUnsignedInt(buf.getShort(entry)) == TiffDirectory.TAG_MODEL_PIXEL_SCALE) {
+                buf.putInt(entry + 4, 0x7FFFFFFF);
+                patched = true;
+            }
+        }
+        assertTrue(patched, "the file has a ModelPixelScale tag");
+        Files.write(copy, b);
+        rejected(copy, "more than the file holds");
+    }
+
     @Test
     void unreadableNodataTextCannotDriveTheTerminal() throws Exception {
         Eo2SarException e = rejected(variant("rgb_lzw.tif",
