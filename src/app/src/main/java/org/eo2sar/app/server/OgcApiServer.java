@@ -85,7 +85,7 @@ public final class OgcApiServer implements AutoCloseable {
         jetty.addConnector(connector);
         jetty.addBean(new NetworkConnectionLimit(MAX_CONNECTIONS, connector));
         jetty.setHandler(new ContextHandlerCollection());
-        jetty.setStopTimeout(1000);
+        jetty.setStopTimeout(0); // close() stops at once: jobs are stopped by the JobManager, not by draining HTTP
         // Bind before starting the job threads, so a port in use leaves nothing running.
         connector.open();
         try {
@@ -138,7 +138,7 @@ public final class OgcApiServer implements AutoCloseable {
         try {
             jetty.stop();
         } catch (Exception e) {
-            LOG.log(System.Logger.Level.WARNING, "stopping the HTTP server: " + e.getMessage());
+            LOG.log(System.Logger.Level.WARNING, "stopping the HTTP server: " + e);
         }
         jobs.close();
         models.close();
