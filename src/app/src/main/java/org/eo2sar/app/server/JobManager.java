@@ -279,11 +279,16 @@ public final class JobManager implements AutoCloseable {
     }
 
     static void deleteTree(Path dir) {
+        deleteTree(dir, p -> true);
+    }
+
+    /** Deletes the files and folders under {@code dir} (and {@code dir} itself) that {@code which} accepts, deepest first. */
+    static void deleteTree(Path dir, java.util.function.Predicate<Path> which) {
         if (!Files.exists(dir)) {
             return;
         }
         try (Stream<Path> s = Files.walk(dir)) {
-            s.sorted(Comparator.reverseOrder()).forEach(p -> {
+            s.sorted(Comparator.reverseOrder()).filter(which).forEach(p -> {
                 try {
                     Files.deleteIfExists(p);
                 } catch (IOException e) {

@@ -9,8 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Instant;
-import java.util.Comparator;
-import java.util.stream.Stream;
 
 /**
  * A job's record on disk, {@code <job folder>/job.json}, so that jobs survive a restart of the
@@ -86,24 +84,8 @@ final class JobStore {
 
     /** Deletes everything in the job's folder but its record: outputs of failed, dismissed or interrupted jobs. */
     static void deleteOutputs(Path dir) {
-        if (!Files.isDirectory(dir)) {
-            return;
-        }
-        try (Stream<Path> s = Files.walk(dir)) {
-            s.sorted(Comparator.reverseOrder())
-                    .filter(p -> !p.equals(dir) && !p.equals(dir.resolve(FILE)))
-                    .forEach(p -> {
-                        try {
-                            Files.deleteIfExists(p);
-                        } catch (IOException e) {
-                            System.getLogger(JobStore.class.getName()).log(System.Logger.Level.WARNING,
-                                    "cannot delete " + p + ": " + e.getMessage());
-                        }
-                    });
-        } catch (IOException e) {
-            System.getLogger(JobStore.class.getName()).log(System.Logger.Level.WARNING,
-                    "cannot clean " + dir + ": " + e.getMessage());
-        }
+        Path record = dir.resolve(FILE);
+        JobManager.deleteTree(dir, p -> !p.equals(dir) && !p.equals(record));
     }
 
     private static String text(JsonNode n, String field) throws IOException {

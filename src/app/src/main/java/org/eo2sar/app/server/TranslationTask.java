@@ -116,16 +116,20 @@ final class TranslationTask implements JobManager.Task {
             if (why == null) {
                 throw e;
             }
-            throw progress.isCancelled() ? new Eo2SarException(Eo2SarException.Kind.CANCELLED, "cancelled while downloading")
-                    : new Eo2SarException(Eo2SarException.Kind.INVALID_INPUT, "input " + remote.uri() + ": " + why, e);
+            throw stopped(remote, why, progress, e);
         } finally {
             watchdog.shutdownNow();
         }
         if (stopped.get() != null) { // closed between the last read and here: the file may be short
-            throw progress.isCancelled() ? new Eo2SarException(Eo2SarException.Kind.CANCELLED, "cancelled while downloading")
-                    : new Eo2SarException(Eo2SarException.Kind.INVALID_INPUT, "input " + remote.uri() + ": " + stopped.get());
+            throw stopped(remote, stopped.get(), progress, null);
         }
         return target;
+    }
+
+    /** What a download the watchdog stopped fails with: cancelled when dismissed, else the input's fault. */
+    private static Eo2SarException stopped(InputResolver.RemoteUrl remote, String why, Progress progress, IOException cause) {
+        return progress.isCancelled() ? new Eo2SarException(Eo2SarException.Kind.CANCELLED, "cancelled while downloading")
+                : new Eo2SarException(Eo2SarException.Kind.INVALID_INPUT, "input " + remote.uri() + ": " + why, cause);
     }
 
     private static ScheduledExecutorService watchdog() {

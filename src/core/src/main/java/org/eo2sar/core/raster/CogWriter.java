@@ -287,21 +287,19 @@ final class CogWriter {
                     raw[k++] = (byte) (int) band[i];
                 }
             }
-        } else {
-            ByteBuffer buf = ByteBuffer.wrap(raw).order(ByteOrder.LITTLE_ENDIAN);
-            for (int i = 0; i < BLOCK * BLOCK; i++) {
-                for (float[] band : samples) {
-                    buf.putFloat(band[i]);
-                }
-            }
-        }
-        if (isByte) {
             // Predictor 2 (horizontal differencing), per row, stride = samples per pixel
             int rowBytes = BLOCK * bands;
             for (int y = 0; y < BLOCK; y++) {
                 int base = y * rowBytes;
                 for (int i = rowBytes - 1; i >= bands; i--) {
                     raw[base + i] -= raw[base + i - bands];
+                }
+            }
+        } else {
+            ByteBuffer buf = ByteBuffer.wrap(raw).order(ByteOrder.LITTLE_ENDIAN);
+            for (int i = 0; i < BLOCK * BLOCK; i++) {
+                for (float[] band : samples) {
+                    buf.putFloat(band[i]);
                 }
             }
         }
@@ -387,12 +385,8 @@ final class CogWriter {
 
     private void assemble(List<Level> levels, List<TiffPatcher.Tag> mainTags, List<TiffPatcher.Tag> levelTags,
                           Spool spool, Path file, Boolean bigTiffChoice) throws IOException {
-        long blocks = 0;
-        for (Level l : levels) {
-            blocks += l.size.length;
-        }
         // IFD sizes do not depend on the offsets they hold, so lay out with dummy offsets first.
-        long dataBytes = spool.end + 8 * blocks;
+        long dataBytes = spool.end + 8 * blockCount(levels);   // + leader and trailer per block
         boolean big = bigTiffChoice != null ? bigTiffChoice
                 : layout(levels, mainTags, levelTags, false, 0).length + dataBytes > 0xFFFF_FFFFL;
         byte[] head = layout(levels, mainTags, levelTags, big, 0);
@@ -426,6 +420,10 @@ final class CogWriter {
         }
     }
 
+    private static long blockCount(List<Level> levels) {
+        return levels.stream().mapToLong(l -> l.size.length).sum();
+    }
+
     private static void writeAll(FileChannel ch, ByteBuffer b) throws IOException {
         while (b.hasRemaining()) {
             ch.write(b);
@@ -446,10 +444,6 @@ final class CogWriter {
                 pos += 8 + l.size[k];
             }
         }
-        long blocks = 0;
-        for (Level l : levels) {
-            blocks += l.size.length;
-        }
         long tagBytes = 0;
         for (TiffPatcher.Tag t : mainTags) {
             tagBytes += TiffPatcher.encode(t.values(), ByteOrder.LITTLE_ENDIAN).remaining() + 32;
@@ -457,7 +451,7 @@ final class CogWriter {
         for (TiffPatcher.Tag t : levelTags) {
             tagBytes += (TiffPatcher.encode(t.values(), ByteOrder.LITTLE_ENDIAN).remaining() + 32) * levels.size();
         }
-        ByteBuffer buf = ByteBuffer.allocate(Math.toIntExact(4096 + 1024L * levels.size() + 16 * blocks + tagBytes))
+        ByteBuffer buf = ByteBuffer.allocate(Math.toIntExact(4096 + 1024L * levels.size() + 16 * blockCount(levels) + tagBytes))
                 .order(ByteOrder.LITTLE_ENDIAN);
         buf.put((byte) 'I').put((byte) 'I');
         if (big) {

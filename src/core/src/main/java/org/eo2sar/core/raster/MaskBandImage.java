@@ -20,6 +20,7 @@ final class MaskBandImage implements RenderedImage {
     private final RenderedImage mask;
     private final int bands;
     private final int type;
+    private final SampleModel sampleModel;
 
     MaskBandImage(RenderedImage source, RenderedImage mask) {
         if (mask.getWidth() != source.getWidth() || mask.getHeight() != source.getHeight()
@@ -31,6 +32,7 @@ final class MaskBandImage implements RenderedImage {
         this.mask = mask;
         this.bands = source.getSampleModel().getNumBands() + 1;
         this.type = source.getSampleModel().getDataType();
+        this.sampleModel = new BandedSampleModel(type, source.getTileWidth(), source.getTileHeight(), bands);
     }
 
     @Override
@@ -77,9 +79,7 @@ final class MaskBandImage implements RenderedImage {
         return raster;
     }
 
-    @Override public SampleModel getSampleModel() {
-        return new BandedSampleModel(type, getTileWidth(), getTileHeight(), bands);
-    }
+    @Override public SampleModel getSampleModel() { return sampleModel; }
     @Override public ColorModel getColorModel() { return null; }
     @Override public Vector<RenderedImage> getSources() { return null; }
     @Override public Object getProperty(String name) { return java.awt.Image.UndefinedProperty; }
