@@ -18,10 +18,10 @@ import org.eo2sar.core.Eo2SarException.Kind;
  * @param maxCoarsening     rendering transformation: largest allowed ratio of the view's pixel size to the
  *                          data's native pixel size
  * @param renderTimeoutSeconds rendering transformation: a map tile's translation stops after this long (a WMS
- *                          request cannot cancel it any other way); 0 = no limit
+ *                          request cannot cancel it any other way); 0 = no limit; fractions allowed
  */
 public record PluginSettings(Path modelsDir, String defaultDevice, int maxConcurrent, int queueTimeoutSeconds,
-                             long maxPixels, double maxCoarsening, int renderTimeoutSeconds) {
+                             long maxPixels, double maxCoarsening, double renderTimeoutSeconds) {
 
     public static final String MODELS_DIR = "eo2sar.models.dir";
     public static final String DEVICE = "eo2sar.geoserver.device";
@@ -65,7 +65,7 @@ public record PluginSettings(Path modelsDir, String defaultDevice, int maxConcur
                 (int) number(get, QUEUE_TIMEOUT, 300),
                 (long) number(get, MAX_PIXELS, 64_000_000),
                 number(get, MAX_COARSENING, 4),
-                (int) number(get, RENDER_TIMEOUT, 60));
+                number(get, RENDER_TIMEOUT, 60));
     }
 
     /** {@code eo2sar.geoserver.maxPixels} → {@code EO2SAR_GEOSERVER_MAXPIXELS}. */

@@ -1,6 +1,7 @@
 package org.eo2sar.geoserver;
 
 import java.awt.Color;
+import java.awt.geom.AffineTransform;
 import java.awt.image.ColorModel;
 import java.awt.image.Raster;
 import java.awt.image.RenderedImage;
@@ -25,6 +26,7 @@ import org.geotools.api.metadata.spatial.PixelOrientation;
 import org.geotools.api.parameter.GeneralParameterValue;
 import org.geotools.api.referencing.crs.CoordinateReferenceSystem;
 import org.geotools.api.referencing.datum.PixelInCell;
+import org.geotools.api.referencing.operation.MathTransform;
 import org.geotools.api.util.ProgressListener;
 import org.geotools.coverage.Category;
 import org.geotools.coverage.GridSampleDimension;
@@ -43,8 +45,8 @@ import org.locationtech.jts.geom.Geometry;
 /**
  * {@code eo2sar:Translate}: an optical coverage in, a SAR-like coverage out on exactly the same
  * grid. Also a rendering transformation: {@link #invertGridGeometry} reads WMS tiles at native
- * resolution plus the model margin, and {@link #customizeReadParams} refuses views far coarser
- * than native.
+ * resolution plus the model margin; {@link #customizeReadParams} refuses views far coarser
+ * than native and hands views up to that limit to a {@link CoarseView} (native translation, averaged down).
  */
 @DescribeProcess(title = "EO to SAR translation",
         description = "Translates an optical (EO) raster into a SAR-like raster (e.g. VV backscatter in dB) with an "
@@ -54,6 +56,8 @@ public class TranslateProcess implements Eo2SarProcess {
     // invertGridGeometry and customizeReadParams run back to back on the renderer's thread
     // (RenderingTransformationHelper.readFromRaster); the view's pixel size travels between them here.
     private static final ThreadLocal<View> VIEW = new ThreadLocal<>();
+    // ... and customizeReadParams hands a view coarser than the data to execute, which follows on the same thread
+    private static final ThreadLocal<CoarseView> COARSE = new ThreadLocal<>();
     private static final Color TRANSPARENT = new Color(0, 0, 0, 0);
     /**
      * Coverage property GeoTools' readers and operations use for nodata (NoDataContainer.GC_NODATA).
@@ -111,29 +115,34 @@ public class TranslateProcess implements Eo2SarProcess {
     private GridCoverage2D translate(GridCoverage2D eo, String model, String bands, String device, Integer tile,
                                      Integer margin, Boolean blend, String outputType, Geometry roi,
                                      ProgressListener listener) {
-        RenderedImage image = eo.getRenderedImage();
+        boolean rendering = listener != null && RENDERING_LISTENER.equals(listener.getClass().getName());
+        CoarseView coarse = rendering ? COARSE.get() : null;
+        COARSE.remove();
         PluginSettings settings = registry.settings();
+        int[] bandIndices = Arguments.bands(bands);
+        OutputType type = Arguments.outputType(outputType);
+        OnnxGenerator generator = registry.generator(model, device(device));
+        ModelCard card = generator.card();
+        // a map view coarser than the data: translate the native pixels, average them down afterwards
+        GridCoverage2D input = coarse != null && coarse.isCoarser(eo) ? coarse.readNative(eo, card.tileMultiple()) : eo;
+        RenderedImage image = input.getRenderedImage();
         long pixels = (long) image.getWidth() * image.getHeight();
         if (pixels > settings.maxPixels()) {
             throw new Eo2SarException(Kind.INVALID_INPUT, "input is " + image.getWidth() + "x" + image.getHeight()
                     + " = " + pixels + " pixels, over the limit of " + settings.maxPixels() + " (setting "
                     + PluginSettings.MAX_PIXELS + "); request a smaller area or use the roi parameter on a subset");
         }
-        int[] bandIndices = Arguments.bands(bands);
-        OutputType type = Arguments.outputType(outputType);
-        image = CoverageMask.apply(image, property(eo, GC_ROI));
+        image = CoverageMask.apply(image, property(input, GC_ROI));
         TranslationOptions options = TranslationOptions.defaults()
                 .withBands(bandIndices)
                 .withTileSize(Arguments.tileSize(tile))
                 .withMargin(Arguments.margin(margin))
                 .withStitch(Boolean.TRUE.equals(blend) ? Stitch.FEATHER : Stitch.CROP)
-                .withOutputType(type)
-                .withInputNodata(inputNodata(eo, bandIndices))
-                .withRoi(roi == null ? null : PixelRoi.toPixels(roi, eo.getGridGeometry()));
-        OnnxGenerator generator = registry.generator(model, device(device));
-        boolean rendering = listener != null && RENDERING_LISTENER.equals(listener.getClass().getName());
+                .withOutputType(input == eo ? type : OutputType.FLOAT32)
+                .withInputNodata(inputNodata(input, bandIndices))
+                .withRoi(roi == null ? null : PixelRoi.toPixels(roi, input.getGridGeometry()));
         ListenerProgress progress = new ListenerProgress(listener,
-                rendering ? settings.renderTimeoutSeconds() * 1000L : 0);
+                rendering ? (long) Math.ceil(settings.renderTimeoutSeconds() * 1000) : 0);
         if (listener != null) {
             listener.started();
         }
@@ -151,12 +160,18 @@ public class TranslateProcess implements Eo2SarProcess {
             progress.rethrowListenerFailure(); // GeoServer's own dismiss exception, unwrapped
             if (progress.timedOut() && e.kind() == Kind.CANCELLED) {
                 throw new Eo2SarException(Kind.CANCELLED, "map translation stopped after "
-                        + settings.renderTimeoutSeconds() + " s (setting " + PluginSettings.RENDER_TIMEOUT
+                        + java.math.BigDecimal.valueOf(settings.renderTimeoutSeconds()).stripTrailingZeros()
+                                .toPlainString() + " s (setting " + PluginSettings.RENDER_TIMEOUT
                         + "); zoom in or raise the limit", e);
             }
             throw e;
         }
-        ModelCard card = generator.card();
+        if (input != eo) {
+            RenderedImage view = eo.getRenderedImage();
+            data = CoarseView.averageDown(data, gridToWorld(input), gridToWorld(eo), view.getMinX(), view.getMinY(),
+                    view.getWidth(), view.getHeight(), type);
+            colorModel = CoarseView.colorModel(data.getNumBands(), type);
+        }
         double nodata = type == OutputType.FLOAT32 ? Double.NaN : 0;
         GridCoverage2D out = coverages.create("eo2sar " + card.name() + " " + card.outputBands() + " ("
                         + card.outputUnit() + ")", new RasterImage(data, colorModel), eo.getGridGeometry(),
@@ -167,6 +182,10 @@ public class TranslateProcess implements Eo2SarProcess {
             listener.complete();
         }
         return out;
+    }
+
+    private static AffineTransform gridToWorld(GridCoverage2D coverage) {
+        return (AffineTransform) coverage.getGridGeometry().getGridToCRS2D(PixelOrientation.UPPER_LEFT);
     }
 
     /** What WPS clients see: our one-line message, prefixed with the process name. */
@@ -237,6 +256,7 @@ public class TranslateProcess implements Eo2SarProcess {
                     + "default: the model card's") Integer margin,
             Query targetQuery, GridGeometry targetGridGeometry)
             throws ProcessException {
+        COARSE.remove(); // a new map request: nothing of an earlier one that never reached execute
         if (!(targetGridGeometry instanceof GridGeometry2D read)) {
             return targetGridGeometry;
         }
@@ -261,7 +281,9 @@ public class TranslateProcess implements Eo2SarProcess {
     /**
      * Rendering transformation: called right after {@link #invertGridGeometry} with the layer's
      * reader, the only place that knows the native resolution. Refuses views more than
-     * {@code eo2sar.geoserver.maxCoarsening} times coarser than native; read parameters pass unchanged.
+     * {@code eo2sar.geoserver.maxCoarsening} times coarser than native; for a coarser view within that
+     * limit, leaves the reader to {@link #execute}, which reads and translates the native pixels
+     * ({@link CoarseView}). Read parameters pass unchanged.
      */
     public GeneralParameterValue[] customizeReadParams(GridCoverageReader reader, GeneralParameterValue[] params)
             throws ProcessException {
@@ -273,11 +295,15 @@ public class TranslateProcess implements Eo2SarProcess {
         if (!CRS.equalsIgnoreMetadata(view.crs(), r2d.getCoordinateReferenceSystem())) {
             return params; // reprojected view: pixel sizes are in different units, GeoTools decides the read
         }
-        double nativePixel = NativeResolutionRead.pixelSize(r2d.getOriginalGridToWorld(PixelInCell.CELL_CORNER));
+        MathTransform nativeGridToWorld = r2d.getOriginalGridToWorld(PixelInCell.CELL_CORNER);
+        double nativePixel = NativeResolutionRead.pixelSize(nativeGridToWorld);
         try {
             NativeResolutionRead.checkCoarsening(view.pixelSize(), nativePixel, registry.settings().maxCoarsening());
         } catch (Eo2SarException e) {
             throw failure(e);
+        }
+        if (view.pixelSize() > nativePixel * (1 + 1e-6) && nativeGridToWorld instanceof AffineTransform at) {
+            COARSE.set(new CoarseView(r2d, params, at));
         }
         return params;
     }

@@ -7,16 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import org.eo2sar.core.raster.GeoRaster;
-import org.geoserver.platform.GeoServerResourceLoader;
 import org.geoserver.wps.jts.SpringBeanProcessFactory;
-import org.geotools.api.filter.FilterFactory;
 import org.geotools.api.filter.expression.Function;
 import org.geotools.coverage.grid.GridCoverage2D;
-import org.geotools.factory.CommonFactoryFinder;
-import org.geotools.feature.NameImpl;
 import org.geotools.filter.function.RenderingTransformation;
 import org.geotools.process.function.ProcessFunction;
 import org.junit.jupiter.api.Test;
@@ -31,14 +26,8 @@ class SpringContextTest {
     @TempDir
     Path dataDir;
 
-    /** Our applicationContext.xml, refreshed, over a data directory holding the test models. */
     private GenericXmlApplicationContext startContext() throws Exception {
-        Fixtures.modelsDir(Files.createDirectories(dataDir.resolve("eo2sar")));
-        GenericXmlApplicationContext context = new GenericXmlApplicationContext();
-        context.getBeanFactory().registerSingleton("resourceLoader", new GeoServerResourceLoader(dataDir.toFile()));
-        context.load("classpath:applicationContext.xml");
-        context.refresh();
-        return context;
+        return Fixtures.startContext(dataDir);
     }
 
     @Test
@@ -78,17 +67,39 @@ class SpringContextTest {
         GridCoverage2D eo = Fixtures.coverage("RGB.byte.tif");
         GenericXmlApplicationContext context = startContext();
         try {
-            FilterFactory ff = CommonFactoryFinder.getFilterFactory();
-            Function f = ff.function(new NameImpl("eo2sar", "Translate"),
-                    ff.function("parameter", ff.literal("data")),
-                    ff.function("parameter", ff.literal("model"), ff.literal(Fixtures.TILE_INVARIANT)),
-                    ff.function("parameter", ff.literal("outputType"), ff.literal("uint8")));
+            Function f = Fixtures.translateFunction("outputType", "uint8");
             assertTrue(f instanceof ProcessFunction && f instanceof RenderingTransformation, String.valueOf(f));
             Object out = f.evaluate(eo);
             GridCoverage2D sar = assertInstanceOf(GridCoverage2D.class, out);
             assertEquals(eo.getGridGeometry().getGridRange2D(), sar.getGridGeometry().getGridRange2D());
             assertEquals(1, sar.getNumSampleDimensions());
             assertEquals(java.awt.image.DataBuffer.TYPE_BYTE, sar.getRenderedImage().getSampleModel().getDataType());
+        } finally {
+            context.close();
+        }
+    }
+
+    @Test
+    void aMapTranslationStopsAtTheRenderTimeLimit() throws Exception {
+        // the map path's only cancel signal; 1 ms is over before the first tile batch is back
+        GridCoverage2D eo = Fixtures.coverage("RGB.byte.tif");
+        System.setProperty(PluginSettings.RENDER_TIMEOUT, "0.001");
+        GenericXmlApplicationContext context;
+        try {
+            context = startContext();
+        } finally {
+            System.clearProperty(PluginSettings.RENDER_TIMEOUT);
+        }
+        try {
+            Function f = Fixtures.translateFunction();
+            RuntimeException e = assertThrows(RuntimeException.class, () -> f.evaluate(eo));
+            String message = String.valueOf(e.getMessage()) + " / " + e.getCause();
+            assertTrue(message.contains("map translation stopped after 0.001 s (setting "
+                    + PluginSettings.RENDER_TIMEOUT + ")"), message);
+            // a WPS request on the same server has no such limit
+            GridCoverage2D out = context.getBean(TranslateProcess.class).execute(eo, Fixtures.TILE_INVARIANT, null,
+                    null, null, null, null, null, null, null);
+            assertEquals(eo.getGridGeometry(), out.getGridGeometry());
         } finally {
             context.close();
         }
