@@ -27,8 +27,8 @@ class PluginZipIT {
     void zipHoldsOurJarsAndNoStandIns() throws IOException {
         Path zip = Path.of(System.getProperty("eo2sar.plugin.zip"));
         assertTrue(Files.isRegularFile(zip), "missing " + zip);
-        // named like GeoServer's own extensions (geoserver-<version>-<name>-plugin.zip), with our version first
-        // after "geoserver-": one zip serves GeoServer 2.27-2.29, so no GeoServer version belongs in the name
+        // shaped like GeoServer's own extension zips (geoserver-2.28.x-wps-plugin.zip), but with our version:
+        // one zip serves GeoServer 2.27-2.29, so no GeoServer version belongs in the name
         assertEquals("geoserver-eo2sar-" + System.getProperty("eo2sar.version") + "-plugin.zip",
                 zip.getFileName().toString());
         List<String> entries = new ArrayList<>();
