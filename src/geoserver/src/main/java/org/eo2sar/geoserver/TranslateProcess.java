@@ -119,19 +119,18 @@ public class TranslateProcess implements Eo2SarProcess {
         CoarseView coarse = rendering ? COARSE.get() : null;
         COARSE.remove();
         PluginSettings settings = registry.settings();
+        checkSize(eo.getRenderedImage(), settings); // before any model is opened
         int[] bandIndices = Arguments.bands(bands);
         OutputType type = Arguments.outputType(outputType);
         OnnxGenerator generator = registry.generator(model, device(device));
         ModelCard card = generator.card();
         // a map view coarser than the data: translate the native pixels, average them down afterwards
-        GridCoverage2D input = coarse != null && coarse.isCoarser(eo) ? coarse.readNative(eo, card.tileMultiple()) : eo;
-        RenderedImage image = input.getRenderedImage();
-        long pixels = (long) image.getWidth() * image.getHeight();
-        if (pixels > settings.maxPixels()) {
-            throw new Eo2SarException(Kind.INVALID_INPUT, "input is " + image.getWidth() + "x" + image.getHeight()
-                    + " = " + pixels + " pixels, over the limit of " + settings.maxPixels() + " (setting "
-                    + PluginSettings.MAX_PIXELS + "); request a smaller area or use the roi parameter on a subset");
+        GridCoverage2D input = eo;
+        if (coarse != null && coarse.isCoarser(eo)) {
+            input = coarse.readNative(eo, card.tileMultiple());
+            checkSize(input.getRenderedImage(), settings);
         }
+        RenderedImage image = input.getRenderedImage();
         image = CoverageMask.apply(image, property(input, GC_ROI));
         TranslationOptions options = TranslationOptions.defaults()
                 .withBands(bandIndices)
@@ -182,6 +181,15 @@ public class TranslateProcess implements Eo2SarProcess {
             listener.complete();
         }
         return out;
+    }
+
+    private static void checkSize(RenderedImage image, PluginSettings settings) {
+        long pixels = (long) image.getWidth() * image.getHeight();
+        if (pixels > settings.maxPixels()) {
+            throw new Eo2SarException(Kind.INVALID_INPUT, "input is " + image.getWidth() + "x" + image.getHeight()
+                    + " = " + pixels + " pixels, over the limit of " + settings.maxPixels() + " (setting "
+                    + PluginSettings.MAX_PIXELS + "); request a smaller area or use the roi parameter on a subset");
+        }
     }
 
     private static AffineTransform gridToWorld(GridCoverage2D coverage) {
