@@ -50,6 +50,14 @@ import org.opengis.referencing.operation.Matrix;
 public final class GeoTiffRasters {
     /** Uncompressed size above which AUTO writes BigTIFF (4 GiB less room for directories). */
     static final long BIG_TIFF_THRESHOLD = (1L << 32) - (64L << 20);
+    private static RenderedImage jpegPixels(Path file, TiffInspector.Facts facts) throws IOException {
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            return JpegTiffImage.open(file, TiffDirectory.read(channel), facts.width(), facts.height(), facts.bands());
+        } catch (TiffFormatException e) {
+            throw invalid(file, e.getMessage());
+        }
+    }
+
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private GeoTiffRasters() {
@@ -114,7 +122,9 @@ public final class GeoTiffRasters {
             // Default strategy reads every tile at read() time; we want tiles read on getTile().
             resource.setLoadingStrategy(RasterLoadingStrategy.AT_GET_TILE_TIME);
             GridCoverage coverage = resource.read(null);
-            RenderedImage image = new GuardedImage(coverage.render(null), file, readTimeout);
+            RenderedImage pixels = facts.compression() == JpegTiffImage.COMPRESSION_JPEG
+                    ? jpegPixels(file, facts) : coverage.render(null); // SIS reads the rest, not JPEG blocks
+            RenderedImage image = new GuardedImage(pixels, file, readTimeout);
             if (image.getWidth() != facts.width() || image.getHeight() != facts.height()
                     || image.getSampleModel().getNumBands() != facts.bands()) {
                 throw invalid(file, "decodes to " + image.getWidth() + "x" + image.getHeight() + "x"

@@ -107,6 +107,13 @@ final class TiffInspector {
         // Structure first: a damaged file is reported as corrupt whatever its encoding.
         checkBlocks(d, width, height, bands, (b0 + 7) / 8);
         int compression = (int) d.first(TiffDirectory.TAG_COMPRESSION, 1);
+        if (compression == JpegTiffImage.COMPRESSION_JPEG) {
+            String why = JpegTiffImage.unsupportedReason(d, (int) bands, b0);
+            if (why != null) {
+                throw new TiffFormatException("uses " + why + ", which is not supported"
+                        + "; re-encode it, e.g. gdal_translate -co COMPRESS=DEFLATE -co TILED=YES IN OUT");
+            }
+        }
         String unsupported = unsupportedCompression(compression);
         if (unsupported != null) {
             throw new TiffFormatException("uses " + unsupported + " compression, which is not supported"
@@ -135,7 +142,7 @@ final class TiffInspector {
         String[] labels = new String[bands];
         Arrays.fill(labels, "Undefined");
         long photometric = d.first(TiffDirectory.TAG_PHOTOMETRIC, -1);
-        if (photometric == 2 && bands >= 3) {
+        if ((photometric == 2 || photometric == 6) && bands >= 3) { // YCbCr JPEG is decoded to RGB
             labels[0] = "Red";
             labels[1] = "Green";
             labels[2] = "Blue";
@@ -282,8 +289,10 @@ final class TiffInspector {
         switch (code) {
             case 1: case 5: case 8: case 32946: case 32773:
                 return null;    // none, LZW, Deflate, PackBits: Apache SIS decodes these
+            case 7:
+                return null;    // JPEG: JpegTiffImage decodes it (its variants are checked apart)
             case 2: case 3: case 4: return "CCITT fax";
-            case 6: case 7: return "JPEG";
+            case 6: return "old-style JPEG (TIFF 6.0 compression 6)";
             case 34712: return "JPEG 2000";
             case 34887: return "LERC";
             case 34925: return "LZMA";

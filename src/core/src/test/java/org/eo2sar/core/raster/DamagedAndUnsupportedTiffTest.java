@@ -59,6 +59,19 @@ class DamagedAndUnsupportedTiffTest {
     }
 
     @Test
+    void jpegVariantsWeDoNotDecodeAreRejected() throws Exception {
+        assertRejected(variant("rgb_lzw.tif", TiffPatcher.shorts(TiffDirectory.TAG_COMPRESSION, new int[] {6})),
+                "uses old-style JPEG (TIFF 6.0 compression 6) compression, which is not supported");
+        // 3 bands said to be grey: no JPEG colour model we decode
+        assertRejected(variant("rgb_lzw.tif", TiffPatcher.shorts(TiffDirectory.TAG_COMPRESSION, new int[] {7}),
+                        TiffPatcher.shorts(TiffDirectory.TAG_PHOTOMETRIC, new int[] {1})),
+                "uses JPEG with 3 bands and photometric interpretation 1, which is not supported");
+        assertRejected(variant("float_raster_with_nodata.tif",
+                        TiffPatcher.shorts(TiffDirectory.TAG_COMPRESSION, new int[] {7})),
+                "uses 32-bit JPEG (only 8-bit JPEG is decoded), which is not supported");
+    }
+
+    @Test
     void floatingPointPredictorIsRejected() throws Exception {
         assertRejected(variant("rgb_lzw.tif", TiffPatcher.shorts(TiffDirectory.TAG_PREDICTOR, new int[] {3})),
                 "uses the floating-point predictor (3), which is not supported");

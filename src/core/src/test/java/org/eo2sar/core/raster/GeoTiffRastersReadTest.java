@@ -13,6 +13,7 @@ import java.awt.geom.AffineTransform;
 import java.awt.image.Raster;
 import java.awt.image.RenderedImage;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.OptionalInt;
 import org.eo2sar.core.Eo2SarException;
 import org.eo2sar.core.testsupport.TestData;
@@ -196,12 +197,16 @@ class GeoTiffRastersReadTest {
     }
 
     @Test
-    void jpegCogIsRejectedAtOpenWithAReencodeHint() {
-        Eo2SarException e = assertThrows(Eo2SarException.class, () -> GeoTiffRasters.open(raster("cogeo.tif")));
-        assertEquals(Eo2SarException.Kind.INVALID_INPUT, e.kind());
-        assertTrue(e.getMessage().contains("cogeo.tif"), e.getMessage());
-        assertTrue(e.getMessage().contains("JPEG compression"), e.getMessage());
-        assertTrue(e.getMessage().contains("gdal_translate -co COMPRESS=DEFLATE"), e.getMessage());
+    void aJpegOrthophotoCogOpensWithItsInternalMask() {
+        // cogeo.tif: a real 0.6 m aerial COG, YCbCr JPEG in 512 px tiles, with a GDAL internal mask
+        try (GeoRaster r = GeoTiffRasters.open(raster("cogeo.tif"))) {
+            assertEquals(1024, r.info().width());
+            assertEquals(List.of("Red", "Green", "Blue", "Mask (GDAL internal mask)"), r.info().bandLabels());
+            Raster tile = r.image().getTile(1, 1);
+            assertEquals(512, tile.getMinX());
+            int[] px = tile.getPixels(600, 600, 16, 16, (int[]) null);
+            assertTrue(java.util.Arrays.stream(px).anyMatch(v -> v > 1), "decoded pixels, not zeros");
+        }
     }
 
     @Test
