@@ -10,6 +10,7 @@ import org.eo2sar.core.pipeline.OutputType;
 import org.eo2sar.core.pipeline.Stitch;
 import org.eo2sar.core.pipeline.TranslationLimits;
 import org.eo2sar.core.raster.GeoTiffRasters;
+import org.eo2sar.core.raster.WriteOptions;
 import org.eo2sar.core.raster.RasterInfo;
 import org.eo2sar.core.raster.RasterInfoFormatter;
 
@@ -53,7 +54,8 @@ public final class CoreBridge {
         // margin -1 = the card's (0 = no margin).
         TranslateRequest request = new TranslateRequest(input, output, p.zeroBasedBands(), p.tile(),
                 p.margin(), p.batch(), p.blend() ? Stitch.FEATHER : Stitch.CROP,
-                p.outputType().equals("uint8") ? OutputType.UINT8 : OutputType.FLOAT32, p.aoi(), p.aoiCrs());
+                p.outputType().equals("uint8") ? OutputType.UINT8 : OutputType.FLOAT32, p.aoi(), p.aoiCrs(),
+                WriteOptions.Compression.valueOf(p.compression().toUpperCase(java.util.Locale.ROOT)));
         TranslateResult r = FileTranslation.run(generator, request, progress, p.threads(), limits);
         return new Summary(r.output(), r.width(), r.height(), r.tilesRun(), r.tilesSkipped(),
                 r.wall().toMillis(), r.inference().toMillis());

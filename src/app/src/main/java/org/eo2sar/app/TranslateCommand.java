@@ -64,6 +64,11 @@ final class TranslateCommand implements Callable<Integer> {
             description = "float32 (model unit, e.g. dB; nodata NaN) or uint8 (scaled for display; nodata 0). Default: ${DEFAULT-VALUE}.")
     String outputType;
 
+    @Option(names = "--compress", paramLabel = "CODEC", defaultValue = "deflate",
+            description = "Output block codec: deflate (read everywhere), zstd (faster and smaller; GDAL/QGIS read it, "
+                    + "eo2sar does not) or none. Default: ${DEFAULT-VALUE}.")
+    String compression;
+
     @Option(names = "--aoi", paramLabel = "WKT|GEOJSON|@FILE",
             description = "Only translate this polygon (WKT or GeoJSON, inline or @file); outside is nodata.")
     String aoi;
@@ -115,7 +120,8 @@ final class TranslateCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         TranslateParams params = new TranslateParams(bands == null ? null : TranslateParams.parseBands(bands), tile,
-                margin == null ? TranslationOptions.DEFAULT_MARGIN : margin, batch, blend, outputType, readAoi(aoi), aoiCrs, threads);
+                margin == null ? TranslationOptions.DEFAULT_MARGIN : margin, batch, blend, outputType, readAoi(aoi), aoiCrs, threads,
+                compression);
         TranslationLimits limits = limits(); // bad values fail here, before the model is opened
         DeviceSpec dev = DeviceSpec.parse(device).withCudaOptions(cudaOptions);
         var out = spec.commandLine().getOut();

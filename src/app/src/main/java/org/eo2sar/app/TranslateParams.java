@@ -19,9 +19,10 @@ import org.eo2sar.core.pipeline.TranslationOptions;
  * @param aoi        WKT or GeoJSON polygon, or null
  * @param aoiCrs     CRS of {@code aoi} (e.g. "EPSG:4326"), null = the raster's CRS
  * @param threads    tile batches translated in parallel, 0 = the core's default (one per CPU core; 2 on CUDA)
+ * @param compression "deflate" (default), "zstd" or "none": the output COG's block codec
  */
 public record TranslateParams(int[] bands, int tile, int margin, int batch, boolean blend, String outputType,
-                              String aoi, String aoiCrs, int threads) {
+                              String aoi, String aoiCrs, int threads, String compression) {
     public TranslateParams {
         bands = bands == null ? null : bands.clone();
         if (bands != null) {
@@ -50,10 +51,20 @@ public record TranslateParams(int[] bands, int tile, int margin, int batch, bool
             throw new Eo2SarException(Eo2SarException.Kind.INVALID_ARGUMENT,
                     "output type must be float32 or uint8, got '" + outputType + "'");
         }
+        compression = compression == null ? "deflate" : compression.trim().toLowerCase(Locale.ROOT);
+        if (!compression.equals("deflate") && !compression.equals("zstd") && !compression.equals("none")) {
+            throw new Eo2SarException(Eo2SarException.Kind.INVALID_ARGUMENT,
+                    "compression must be deflate, zstd or none, got '" + compression + "'");
+        }
+    }
+
+    /** The same options with a codec for the output ("deflate", "zstd", "none"). */
+    public TranslateParams withCompression(String c) {
+        return new TranslateParams(bands, tile, margin, batch, blend, outputType, aoi, aoiCrs, threads, c);
     }
 
     public static TranslateParams defaults() {
-        return new TranslateParams(null, 0, TranslationOptions.DEFAULT_MARGIN, 0, false, "float32", null, null, 0);
+        return new TranslateParams(null, 0, TranslationOptions.DEFAULT_MARGIN, 0, false, "float32", null, null, 0, null);
     }
 
     @Override

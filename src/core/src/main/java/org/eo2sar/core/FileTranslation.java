@@ -79,7 +79,8 @@ public final class FileTranslation {
             InputCheck.check(generator.card(), raster.image(), bands, info.dataType(), info.nodata(), info.georef()).ifPresent(progress::warn);
             WriteOptions write = (request.outputType() == OutputType.UINT8
                     ? WriteOptions.defaults().withNodata(0) : WriteOptions.defaults())
-                    .withMetadata(outputMetadata(generator, request)).withLayout(WriteOptions.Layout.COG);
+                    .withMetadata(outputMetadata(generator, request)).withLayout(WriteOptions.Layout.COG)
+                    .withCompression(request.compression());
             try (TranslatedImage image = new Translator(generator, workers, limits).translate(raster.image(), options, progress)) {
                 GeoTiffRasters.write(image, info.georef(), request.output(), write);
                 TranslationStats s = image.stats();

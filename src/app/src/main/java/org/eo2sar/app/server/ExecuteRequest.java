@@ -47,7 +47,7 @@ public record ExecuteRequest(String href, TranslateParams params, boolean raw) {
             TranslateParams p = new TranslateParams(bands,
                     integer(inputs, "tile", 0), integer(inputs, "margin", TranslationOptions.DEFAULT_MARGIN), integer(inputs, "batch", 0),
                     blend(unwrap(inputs.get("blend"))), text(inputs, "outputType"), aoi(unwrap(inputs.get("aoi"))),
-                    text(inputs, "aoiCrs"), 0);
+                    text(inputs, "aoiCrs"), 0, null);
             return new ExecuteRequest(href, p, raw);
         } catch (Eo2SarException e) {
             throw ApiException.badRequest(e.getMessage());

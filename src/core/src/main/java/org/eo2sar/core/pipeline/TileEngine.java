@@ -127,19 +127,16 @@ final class TileEngine {
         int x0 = min(xs), x1 = max(xs), y0 = min(ys), y1 = max(ys);
         int rw = x1 - x0 + 1, rh = y1 - y0 + 1;
         Rectangle src = new Rectangle(image.getMinX() + x0, image.getMinY() + y0, rw, rh);
-        Raster r = image.getData(src);
         int nb = bands.length;
         if (buf.samples.length != nb || buf.samples[0].length < rw * rh) {
             buf.samples = new float[nb][rw * rh];
         }
-        for (int b = 0; b < nb; b++) {
-            r.getSamples(src.x, src.y, rw, rh, bands[b], buf.samples[b]);
-        }
+        WindowSamples.read(image, src, bands, buf.samples);
         if (alphaBand >= 0) {
             if (buf.alpha.length < rw * rh) {
                 buf.alpha = new float[rw * rh];
             }
-            r.getSamples(src.x, src.y, rw, rh, alphaBand, buf.alpha);
+            WindowSamples.read(image, src, new int[] {alphaBand}, new float[][] {buf.alpha});
         }
         boolean[] mask = buf.nodataMasks[slot];
         float[] row = new float[ws];

@@ -59,11 +59,13 @@ final class CogWriter {
     private final double nodata;
     private final double scale;
     private final double offset;
+    private final WriteOptions.Compression compression;
     private final int deflateLevel;
     /** Power of each uint8 code (0 for nodata); null for float images. */
     private final double[] codePower;
 
-    private CogWriter(RenderedImage image, double nodata, double scale, double offset, int deflateLevel) {
+    private CogWriter(RenderedImage image, double nodata, double scale, double offset,
+                      WriteOptions.Compression compression, int deflateLevel) {
         this.image = image;
         this.bands = image.getSampleModel().getNumBands();
         int type = image.getSampleModel().getDataType();
@@ -78,6 +80,7 @@ final class CogWriter {
         this.nodata = nodata;
         this.scale = scale;
         this.offset = offset;
+        this.compression = compression;
         this.deflateLevel = deflateLevel;
         if (isByte) {
             codePower = new double[256];
@@ -99,8 +102,9 @@ final class CogWriter {
      * @param bigTiff    64-bit offsets; null = only when the file would not fit 32-bit offsets
      */
     static void write(RenderedImage image, List<TiffPatcher.Tag> mainTags, List<TiffPatcher.Tag> levelTags, Path file,
-                      double nodata, double scale, double offset, int deflateLevel, Boolean bigTiff) throws IOException {
-        new CogWriter(image, nodata, scale, offset, deflateLevel).run(mainTags, levelTags, file, bigTiff);
+                      double nodata, double scale, double offset, WriteOptions.Compression compression, int deflateLevel,
+                      Boolean bigTiff) throws IOException {
+        new CogWriter(image, nodata, scale, offset, compression, deflateLevel).run(mainTags, levelTags, file, bigTiff);
     }
 
     /** One resolution level: its size, the strip of rows not yet cut into blocks, and where its blocks went. */
@@ -278,7 +282,7 @@ final class CogWriter {
         }
     }
 
-    /** Interleaves the bands into little-endian samples, applies the predictor (uint8) and deflates. */
+    /** Interleaves the bands into little-endian samples, applies the predictor (uint8) and compresses. */
     private byte[] compress(float[][] samples) {
         byte[] raw = new byte[BLOCK * BLOCK * bands * bytesPerSample];
         if (isByte) {
@@ -289,7 +293,7 @@ final class CogWriter {
             }
             // Predictor 2 (horizontal differencing), per row, stride = samples per pixel
             int rowBytes = BLOCK * bands;
-            for (int y = 0; y < BLOCK; y++) {
+            for (int y = 0; y < BLOCK && compression != WriteOptions.Compression.NONE; y++) {
                 int base = y * rowBytes;
                 for (int i = rowBytes - 1; i >= bands; i--) {
                     raw[base + i] -= raw[base + i - bands];
@@ -302,6 +306,12 @@ final class CogWriter {
                     buf.putFloat(band[i]);
                 }
             }
+        }
+        if (compression == WriteOptions.Compression.NONE) {
+            return raw;
+        }
+        if (compression == WriteOptions.Compression.ZSTD) {
+            return ZstdBlocks.compress(raw);
         }
         Deflater d = new Deflater(deflateLevel);
         try {
@@ -487,11 +497,11 @@ final class CogWriter {
         Arrays.fill(bits, 8 * bytesPerSample);
         Arrays.fill(format, isByte ? 1 : 3);
         f.put(TiffDirectory.TAG_BITS_PER_SAMPLE, field(TiffDirectory.TAG_BITS_PER_SAMPLE, bits));
-        f.put(TiffDirectory.TAG_COMPRESSION, field(TiffDirectory.TAG_COMPRESSION, new int[] {8}));
+        f.put(TiffDirectory.TAG_COMPRESSION, field(TiffDirectory.TAG_COMPRESSION, new int[] {compression.tiffCode}));
         f.put(TAG_PHOTOMETRIC, field(TAG_PHOTOMETRIC, new int[] {1}));
         f.put(TiffDirectory.TAG_SAMPLES_PER_PIXEL, field(TiffDirectory.TAG_SAMPLES_PER_PIXEL, new int[] {bands}));
         f.put(TiffDirectory.TAG_PLANAR_CONFIGURATION, field(TiffDirectory.TAG_PLANAR_CONFIGURATION, new int[] {1}));
-        if (isByte) {
+        if (isByte && compression != WriteOptions.Compression.NONE) {
             f.put(TiffDirectory.TAG_PREDICTOR, field(TiffDirectory.TAG_PREDICTOR, new int[] {2}));
         }
         f.put(TiffDirectory.TAG_TILE_WIDTH, field(TiffDirectory.TAG_TILE_WIDTH, new int[] {BLOCK}));

@@ -331,7 +331,7 @@ public final class GeoTiffRasters {
         }
         Boolean big = options.bigTiff() == WriteOptions.BigTiff.AUTO ? null : options.bigTiff() == WriteOptions.BigTiff.YES;
         CogWriter.write(image, new ArrayList<>(main.values()), everyLevel, tmp, nodata, scale, offset,
-                options.deflateLevel(), big);
+                options.compression(), options.deflateLevel(), big);
     }
 
     private static List<TiffPatcher.Tag> sisGeoTags(RenderedImage image, Georeferencing georef, Path scratch)

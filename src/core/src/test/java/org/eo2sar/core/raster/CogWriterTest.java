@@ -1,6 +1,7 @@
 package org.eo2sar.core.raster;
 
 import static org.eo2sar.core.raster.RasterAssertions.assertSamePixels;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -149,6 +150,42 @@ class CogWriterTest {
         assertEquals(expected, ov[300 * 3 + 100], "codes 1 (-25 dB) and 255 (0 dB) average to -2.99 dB");
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"ZSTD", "NONE"})
+    void zstdAndUncompressedCogsHoldTheSamePixelsAndOverviewsAsDeflate(String codec) throws Exception {
+        WriteOptions.Compression c = WriteOptions.Compression.valueOf(codec);
+        var metadata = new GdalMetadata(Map.of(), java.util.List.of("VV"), "dB", new double[] {25.0 / 254},
+                new double[] {-25 - 25.0 / 254});
+        var floats = new FunctionImage(700, 520, 1, DataBuffer.TYPE_FLOAT, 200, CogWriterTest::db);
+        var bytes = new FunctionImage(600, 300, 1, DataBuffer.TYPE_BYTE, 128, (x, y, b) -> x < 10 ? 0 : (x * 7 + y) % 255 + 1);
+        for (var image : java.util.List.of(floats, bytes)) {
+            boolean isByte = image == bytes;
+            WriteOptions o = WriteOptions.defaults().withLayout(WriteOptions.Layout.COG);
+            o = isByte ? o.withNodata(0).withMetadata(metadata) : o;
+            Path deflate = dir.resolve(codec + isByte + "-deflate.tif");
+            Path other = dir.resolve(codec + isByte + ".tif");
+            GeoTiffRasters.write(image, UTM, deflate, o);
+            GeoTiffRasters.write(image, UTM, other, o.withCompression(c));
+            assertValidCog(other);
+            JsonNode info = GdalCrossCheckTest.gdalinfo(other);
+            assertEquals(c == WriteOptions.Compression.ZSTD ? "ZSTD" : "", info.at("/metadata/IMAGE_STRUCTURE/COMPRESSION")
+                    .asText(), info.at("/metadata/IMAGE_STRUCTURE").toString());
+            for (int level = -1; level < 2; level++) {
+                assertArrayEquals(overview(deflate, level, 1), overview(other, level, 1), codec + " level " + level);
+            }
+        }
+        Path zstd = dir.resolve(codec + "false.tif");
+        if (c == WriteOptions.Compression.ZSTD) { // GDAL reads it; our own reader (Apache SIS) says it cannot
+            Eo2SarException e = assertThrows(Eo2SarException.class, () -> GeoTiffRasters.open(zstd));
+            assertTrue(e.getMessage().contains("uses ZSTD compression, which is not supported"), e.getMessage());
+        } else {
+            try (GeoRaster back = GeoTiffRasters.open(zstd)) {
+                assertSamePixels(floats, back.image());
+            }
+        }
+        assertThrows(IllegalArgumentException.class, () -> WriteOptions.defaults().withCompression(c));
+    }
+
     @Test
     void failingTileLeavesNeitherOutputNorSpool() throws IOException {
         var image = new FunctionImage(900, 900, 1, DataBuffer.TYPE_FLOAT, 128, (x, y, b) -> -10) {
@@ -198,11 +235,12 @@ class CogWriterTest {
         assertTrue(!report.contains("Warning"), report);
     }
 
-    /** Overview {@code level} of band {@code band} (1-based) as GDAL reads it, as float32. */
+    /** Overview {@code level} (-1: the full resolution) of band {@code band} (1-based) as GDAL reads it, as float32. */
     static float[] overview(Path file, int level, int band) throws IOException, InterruptedException {
         String script = "import sys\nfrom osgeo import gdal\n"
                 + "ds = gdal.Open(sys.argv[1])\n"   // keep the dataset referenced: its bands die with it
-                + "b = ds.GetRasterBand(int(sys.argv[3])).GetOverview(int(sys.argv[2]))\n"
+                + "b = ds.GetRasterBand(int(sys.argv[3]))\n"
+                + "b = b if int(sys.argv[2]) < 0 else b.GetOverview(int(sys.argv[2]))\n"
                 + "sys.stdout.buffer.write(b.ReadRaster(0, 0, b.XSize, b.YSize, buf_type=gdal.GDT_Float32))\n";
         Process p = new ProcessBuilder(GDAL_PYTHON, "-c", script, file.toString(), Integer.toString(level),
                 Integer.toString(band)).start();

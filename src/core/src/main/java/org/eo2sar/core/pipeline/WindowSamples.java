@@ -1,0 +1,105 @@
+package org.eo2sar.core.pipeline;
+
+import java.awt.Rectangle;
+import java.awt.image.ComponentSampleModel;
+import java.awt.image.DataBuffer;
+import java.awt.image.DataBufferByte;
+import java.awt.image.DataBufferDouble;
+import java.awt.image.DataBufferFloat;
+import java.awt.image.DataBufferInt;
+import java.awt.image.DataBufferShort;
+import java.awt.image.DataBufferUShort;
+import java.awt.image.Raster;
+import java.awt.image.RenderedImage;
+
+/**
+ * Copies bands of a rectangle of an image into float arrays, straight from the image's own tiles:
+ * no intermediate raster ({@code RenderedImage.getData(Rectangle)} copies every pixel through an
+ * {@code int[]}, one virtual call per sample) and, for the sample models image files decode to
+ * (pixel-interleaved or banded), one array loop per row. Values are those of
+ * {@code Raster.getSamples(..., float[])}: unsigned for byte and ushort, signed for short and int.
+ */
+final class WindowSamples {
+    private WindowSamples() {
+    }
+
+    /**
+     * Fills {@code dst[i]} with band {@code bands[i]} of {@code rect} (image coordinates), row-major,
+     * {@code rect.width} samples per row.
+     */
+    static void read(RenderedImage image, Rectangle rect, int[] bands, float[][] dst) {
+        int tw = image.getTileWidth(), th = image.getTileHeight();
+        int ox = image.getTileGridXOffset(), oy = image.getTileGridYOffset();
+        int tx0 = Math.floorDiv(rect.x - ox, tw), tx1 = Math.floorDiv(rect.x + rect.width - 1 - ox, tw);
+        int ty0 = Math.floorDiv(rect.y - oy, th), ty1 = Math.floorDiv(rect.y + rect.height - 1 - oy, th);
+        for (int ty = ty0; ty <= ty1; ty++) {
+            for (int tx = tx0; tx <= tx1; tx++) {
+                Raster tile = image.getTile(tx, ty);
+                Rectangle part = tile.getBounds().intersection(rect);
+                if (part.isEmpty()) {
+                    continue;
+                }
+                for (int i = 0; i < bands.length; i++) {
+                    copy(tile, part, bands[i], dst[i], rect);
+                }
+            }
+        }
+    }
+
+    /** Band {@code band} of {@code part} (inside {@code tile}) into {@code dst}, laid out on {@code rect}. */
+    private static void copy(Raster tile, Rectangle part, int band, float[] dst, Rectangle rect) {
+        int w = part.width;
+        int d0 = (part.y - rect.y) * rect.width + (part.x - rect.x);
+        if (!(tile.getSampleModel() instanceof ComponentSampleModel sm)) {
+            float[] row = new float[w];
+            for (int y = 0; y < part.height; y++) {
+                tile.getSamples(part.x, part.y + y, w, 1, band, row);
+                System.arraycopy(row, 0, dst, d0 + y * rect.width, w);
+            }
+            return;
+        }
+        DataBuffer db = tile.getDataBuffer();
+        int bank = sm.getBankIndices()[band];
+        int ps = sm.getPixelStride(), ss = sm.getScanlineStride();
+        int s0 = db.getOffsets()[bank] + sm.getBandOffsets()[band]
+                + (part.y - tile.getSampleModelTranslateY()) * ss + (part.x - tile.getSampleModelTranslateX()) * ps;
+        for (int y = 0; y < part.height; y++) {
+            int s = s0 + y * ss, d = d0 + y * rect.width, end = d + w;
+            if (db instanceof DataBufferByte b) {
+                byte[] a = b.getData(bank);
+                for (; d < end; d++, s += ps) {
+                    dst[d] = a[s] & 0xFF;
+                }
+            } else if (db instanceof DataBufferUShort b) {
+                short[] a = b.getData(bank);
+                for (; d < end; d++, s += ps) {
+                    dst[d] = a[s] & 0xFFFF;
+                }
+            } else if (db instanceof DataBufferShort b) {
+                short[] a = b.getData(bank);
+                for (; d < end; d++, s += ps) {
+                    dst[d] = a[s];
+                }
+            } else if (db instanceof DataBufferInt b) {
+                int[] a = b.getData(bank);
+                for (; d < end; d++, s += ps) {
+                    dst[d] = a[s];
+                }
+            } else if (db instanceof DataBufferFloat b) {
+                float[] a = b.getData(bank);
+                for (; d < end; d++, s += ps) {
+                    dst[d] = a[s];
+                }
+            } else if (db instanceof DataBufferDouble b) {
+                double[] a = b.getData(bank);
+                for (; d < end; d++, s += ps) {
+                    dst[d] = (float) a[s];
+                }
+            } else {
+                for (int x = 0; d < end; d++, x++) {
+                    dst[d] = tile.getSampleFloat(part.x + x, part.y + y, band);
+                }
+            }
+        }
+    }
+}
