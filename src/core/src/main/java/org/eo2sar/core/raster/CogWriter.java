@@ -301,9 +301,13 @@ final class CogWriter {
             }
         } else {
             ByteBuffer buf = ByteBuffer.wrap(raw).order(ByteOrder.LITTLE_ENDIAN);
-            for (int i = 0; i < BLOCK * BLOCK; i++) {
-                for (float[] band : samples) {
-                    buf.putFloat(band[i]);
+            if (bands == 1) {
+                buf.asFloatBuffer().put(samples[0], 0, BLOCK * BLOCK); // one bulk copy for the usual VV output
+            } else {
+                for (int i = 0; i < BLOCK * BLOCK; i++) {
+                    for (float[] band : samples) {
+                        buf.putFloat(band[i]);
+                    }
                 }
             }
         }
