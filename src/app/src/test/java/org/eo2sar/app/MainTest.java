@@ -70,6 +70,20 @@ class MainTest {
     }
 
     @Test
+    void compressChoosesTheOutputCodec() {
+        Path zstd = tmp.resolve("zstd.tif");
+        Path none = tmp.resolve("none.tif");
+        assertEquals(ExitCode.OK, run("translate", "-m", MODEL, "-i", RGB, "-o", zstd.toString(), "--compress", "zstd").code());
+        assertEquals(ExitCode.OK, run("translate", "-m", MODEL, "-i", RGB, "-o", none.toString(), "--compress", "none").code());
+        // our own reader names the codec it cannot read (GDAL reads it: CogWriterTest)
+        Run info = run("info", zstd.toString());
+        assertEquals(ExitCode.INVALID_INPUT, info.code(), info.err());
+        assertTrue(info.err().contains("uses ZSTD compression"), info.err());
+        assertEquals(791, GeoTiffRasters.info(none).width());
+        assertTrue(none.toFile().length() > 3 * 791 * 718, "uncompressed float32: " + none.toFile().length() + " bytes");
+    }
+
+    @Test
     void infoPrintsModelCardAndRasterDescription() {
         Run m = run("info", MODEL);
         assertEquals(ExitCode.OK, m.code(), m.err());
@@ -97,6 +111,7 @@ class MainTest {
         for (String[] args : new String[][] {
             {}, {"translate"}, {"translate", "--model", MODEL, "--input", RGB}, {"frobnicate"},
             {"translate", "-m", MODEL, "-i", RGB, "-o", tmp.resolve("x.tif").toString(), "--output-type", "int16"},
+            {"translate", "-m", MODEL, "-i", RGB, "-o", tmp.resolve("x.tif").toString(), "--compress", "lzma"},
             {"translate", "-m", MODEL, "-i", RGB, "-o", tmp.resolve("x.tif").toString(), "--bands", "1,2"},
             {"translate", "-m", MODEL, "-i", RGB, "-o", tmp.resolve("x.tif").toString(), "--bands", "a,b,c"},
             {"translate", "-m", MODEL, "-i", RGB, "-o", tmp.resolve("x.tif").toString(), "--device", "tpu"},
