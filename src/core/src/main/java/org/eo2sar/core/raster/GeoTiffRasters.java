@@ -50,9 +50,9 @@ import org.opengis.referencing.operation.Matrix;
 public final class GeoTiffRasters {
     /** Uncompressed size above which AUTO writes BigTIFF (4 GiB less room for directories). */
     static final long BIG_TIFF_THRESHOLD = (1L << 32) - (64L << 20);
-    private static RenderedImage jpegPixels(Path file, TiffInspector.Facts facts) throws IOException {
+    private static RenderedImage decodedPixels(Path file, TiffInspector.Facts facts) throws IOException {
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
-            return JpegTiffImage.open(file, TiffDirectory.read(channel), facts.width(), facts.height(), facts.bands());
+            return DecodedTiffImage.open(file, TiffDirectory.read(channel), facts);
         } catch (TiffFormatException e) {
             throw invalid(file, e.getMessage());
         }
@@ -122,8 +122,8 @@ public final class GeoTiffRasters {
             // Default strategy reads every tile at read() time; we want tiles read on getTile().
             resource.setLoadingStrategy(RasterLoadingStrategy.AT_GET_TILE_TIME);
             GridCoverage coverage = resource.read(null);
-            RenderedImage pixels = facts.compression() == JpegTiffImage.COMPRESSION_JPEG
-                    ? jpegPixels(file, facts) : coverage.render(null); // SIS reads the rest, not JPEG blocks
+            RenderedImage pixels = DecodedTiffImage.decodes(facts.compression(), facts.predictor())
+                    ? decodedPixels(file, facts) : coverage.render(null); // SIS cannot decode JPEG, ZSTD, predictor 3
             RenderedImage image = new GuardedImage(pixels, file, readTimeout);
             if (image.getWidth() != facts.width() || image.getHeight() != facts.height()
                     || image.getSampleModel().getNumBands() != facts.bands()) {

@@ -107,24 +107,26 @@ final class TiffInspector {
         // Structure first: a damaged file is reported as corrupt whatever its encoding.
         checkBlocks(d, width, height, bands, (b0 + 7) / 8);
         int compression = (int) d.first(TiffDirectory.TAG_COMPRESSION, 1);
-        if (compression == JpegTiffImage.COMPRESSION_JPEG) {
-            String why = JpegTiffImage.unsupportedReason(d, (int) bands, b0);
+        int predictor = (int) d.first(TiffDirectory.TAG_PREDICTOR, 1);
+        if (predictor != 1 && predictor != 2 && predictor != 3) {
+            throw new TiffFormatException("uses an unknown predictor " + predictor);
+        }
+        if (DecodedTiffImage.decodes(compression, predictor)) { // ours to decode: JPEG, ZSTD, float predictor
+            String why = DecodedTiffImage.unsupportedReason(d, compression, predictor, (int) bands, type);
             if (why != null) {
                 throw new TiffFormatException("uses " + why + ", which is not supported"
                         + "; re-encode it, e.g. gdal_translate -co COMPRESS=DEFLATE -co TILED=YES IN OUT");
             }
-        }
-        String unsupported = unsupportedCompression(compression);
-        if (unsupported != null) {
-            throw new TiffFormatException("uses " + unsupported + " compression, which is not supported"
-                    + "; re-encode it, e.g. gdal_translate -co COMPRESS=DEFLATE -co TILED=YES IN OUT");
-        }
-        int predictor = (int) d.first(TiffDirectory.TAG_PREDICTOR, 1);
-        if (predictor == 3) {
-            throw new TiffFormatException("uses the floating-point predictor (3), which is not supported"
-                    + "; re-encode it, e.g. gdal_translate -co COMPRESS=DEFLATE -co PREDICTOR=1 IN OUT");
-        } else if (predictor != 1 && predictor != 2) {
-            throw new TiffFormatException("uses an unknown predictor " + predictor);
+        } else {
+            String unsupported = unsupportedCompression(compression);
+            if (unsupported != null) {
+                throw new TiffFormatException("uses " + unsupported + " compression, which is not supported"
+                        + "; re-encode it, e.g. gdal_translate -co COMPRESS=DEFLATE -co TILED=YES IN OUT");
+            }
+            if (predictor == 3) {
+                throw new TiffFormatException("uses the floating-point predictor (3) with " + compressionName(compression)
+                        + ", which is not supported; re-encode it, e.g. gdal_translate -co COMPRESS=DEFLATE IN OUT");
+            }
         }
         return new Facts((int) width, (int) height, (int) bands, type, compression, predictor,
                 nodata(d), geoKeys(d), alphaBand(d, (int) bands), bandLabels(d, (int) bands));
@@ -285,18 +287,21 @@ final class TiffInspector {
         return s.length() > 64 ? b + "..." : b.toString();
     }
 
+    private static String compressionName(int code) {
+        return code == 1 ? "no compression" : code == 5 ? "LZW" : code == 32773 ? "PackBits" : "compression " + code;
+    }
+
+    /** The name of a compression Apache SIS cannot decode, or null; JPEG (7) and ZSTD are DecodedTiffImage's. */
     static String unsupportedCompression(int code) {
         switch (code) {
             case 1: case 5: case 8: case 32946: case 32773:
                 return null;    // none, LZW, Deflate, PackBits: Apache SIS decodes these
-            case 7:
-                return null;    // JPEG: JpegTiffImage decodes it (its variants are checked apart)
             case 2: case 3: case 4: return "CCITT fax";
             case 6: return "old-style JPEG (TIFF 6.0 compression 6)";
+            case DecodedTiffImage.COMPRESSION_JPEG: case DecodedTiffImage.COMPRESSION_ZSTD: return null;
             case 34712: return "JPEG 2000";
             case 34887: return "LERC";
             case 34925: return "LZMA";
-            case 50000: return "ZSTD";
             case 50001: return "WEBP";
             case 50002: return "JPEG XL";
             default: return "unknown (code " + code + ")";

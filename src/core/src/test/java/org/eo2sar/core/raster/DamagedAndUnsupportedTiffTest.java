@@ -51,11 +51,11 @@ class DamagedAndUnsupportedTiffTest {
     }
 
     @Test
-    void zstdAndWebpAreRejected() throws Exception {
-        assertRejected(variant("rgb_deflate.tif", TiffPatcher.shorts(TiffDirectory.TAG_COMPRESSION, new int[] {50000})),
-                "uses ZSTD compression, which is not supported; re-encode it, e.g. gdal_translate -co COMPRESS=DEFLATE");
-        assertRejected(variant("rgb_lzw.tif", TiffPatcher.shorts(TiffDirectory.TAG_COMPRESSION, new int[] {50001})),
-                "uses WEBP compression");
+    void webpAndLercAreRejected() throws Exception {
+        assertRejected(variant("rgb_deflate.tif", TiffPatcher.shorts(TiffDirectory.TAG_COMPRESSION, new int[] {50001})),
+                "uses WEBP compression, which is not supported; re-encode it, e.g. gdal_translate -co COMPRESS=DEFLATE");
+        assertRejected(variant("rgb_lzw.tif", TiffPatcher.shorts(TiffDirectory.TAG_COMPRESSION, new int[] {34887})),
+                "uses LERC compression");
     }
 
     @Test
@@ -72,9 +72,20 @@ class DamagedAndUnsupportedTiffTest {
     }
 
     @Test
-    void floatingPointPredictorIsRejected() throws Exception {
+    void predictorsThatCannotApplyAreRejected() throws Exception {
         assertRejected(variant("rgb_lzw.tif", TiffPatcher.shorts(TiffDirectory.TAG_PREDICTOR, new int[] {3})),
-                "uses the floating-point predictor (3), which is not supported");
+                "uses the floating-point predictor (3) with LZW, which is not supported");
+        assertRejected(variant("RGB.byte.tif", TiffPatcher.shorts(TiffDirectory.TAG_COMPRESSION, new int[] {8}),
+                        TiffPatcher.shorts(TiffDirectory.TAG_PREDICTOR, new int[] {3})),
+                "uses the floating-point predictor (3) on UINT8 samples, which is not supported");
+        assertRejected(variant("rgb_deflate.tif", TiffPatcher.shorts(TiffDirectory.TAG_COMPRESSION, new int[] {50000})),
+                "uses band-separate (planar) ZSTD blocks, which is not supported");
+        assertRejected(variant("float_raster_with_nodata.tif",
+                        TiffPatcher.shorts(TiffDirectory.TAG_COMPRESSION, new int[] {50000}),
+                        TiffPatcher.shorts(TiffDirectory.TAG_PREDICTOR, new int[] {2})),
+                "uses the integer predictor (2) on FLOAT32 samples, which is not supported");
+        assertRejected(variant("rgb_lzw.tif", TiffPatcher.shorts(TiffDirectory.TAG_PREDICTOR, new int[] {5})),
+                "uses an unknown predictor 5");
     }
 
     @Test

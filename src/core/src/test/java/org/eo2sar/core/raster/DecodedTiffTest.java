@@ -19,19 +19,19 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * JPEG-compressed TIFFs decode to the pixels GDAL decodes: each variant is written by GDAL from
- * RGB.byte.tif, then decoded by us and by GDAL (gdal_translate to an uncompressed file, read back),
- * and compared pixel by pixel. The JPEG decoders differ (the JDK's vs GDAL's libjpeg) only in the
- * rounding of the YCbCr to RGB step.
+ * The encodings Apache SIS cannot decode (JPEG, ZSTD, the floating-point predictor) decode to the
+ * pixels GDAL decodes: each variant is written by GDAL from RGB.byte.tif, then decoded by us and by
+ * GDAL (gdal_translate to an uncompressed file, read back), and compared sample by sample. The JPEG
+ * decoders differ (the JDK's vs GDAL's libjpeg) at most in the rounding of the YCbCr to RGB step.
  */
-class JpegTiffTest {
+class DecodedTiffTest {
     @TempDir
     static Path dir;
 
     @BeforeAll
     static void requireGdal() {
         Assumptions.assumeTrue(GdalCrossCheckTest.gdalAvailable(),
-                "gdal_translate is not installed: skipping the JPEG cross-check (apt-get install gdal-bin)");
+                "gdal_translate is not installed: skipping the decoding cross-check (apt-get install gdal-bin)");
     }
 
     static Path gdalTranslate(Path in, String name, String... options) throws IOException, InterruptedException {
@@ -46,7 +46,7 @@ class JpegTiffTest {
         return out;
     }
 
-    /** Max and share of |ours - GDAL's| over every sample of the first {@code bands} bands. */
+    /** Max and share of |ours - GDAL's| over every sample of the first {@code bands} bands (NaN = NaN). */
     static double[] compare(Path jpeg, int bands) throws Exception {
         Path decoded = gdalTranslate(jpeg, jpeg.getFileName() + ".gdal.tif", "-co", "COMPRESS=NONE", "-a_nodata", "none");
         try (GeoRaster ours = GeoTiffRasters.open(jpeg); GeoRaster gdal = GeoTiffRasters.open(decoded)) {
@@ -55,14 +55,15 @@ class JpegTiffTest {
             assertEquals(gdal.info().georef().gridToCrs(), ours.info().georef().gridToCrs());
             Raster a = ours.image().getData();
             Raster b = gdal.image().getData();
-            int max = 0;
+            assertEquals(gdal.info().dataType(), ours.info().dataType());
+            double max = 0;
             long off = 0, n = 0;
             for (int band = 0; band < bands; band++) {
-                int[] x = a.getSamples(0, 0, a.getWidth(), a.getHeight(), band, (int[]) null);
-                int[] y = b.getSamples(0, 0, b.getWidth(), b.getHeight(), band, (int[]) null);
+                double[] x = a.getSamples(0, 0, a.getWidth(), a.getHeight(), band, (double[]) null);
+                double[] y = b.getSamples(0, 0, b.getWidth(), b.getHeight(), band, (double[]) null);
                 for (int i = 0; i < x.length; i++) {
-                    int d = Math.abs(x[i] - y[i]);
-                    max = Math.max(max, d);
+                    double d = Double.isNaN(x[i]) && Double.isNaN(y[i]) ? 0 : Math.abs(x[i] - y[i]);
+                    max = Double.isNaN(d) ? Double.POSITIVE_INFINITY : Math.max(max, d);
                     off += d > 0 ? 1 : 0;
                     n++;
                 }
@@ -100,6 +101,35 @@ class JpegTiffTest {
                 assertEquals("Mask (GDAL internal mask)", r.info().bandLabels().get(3));
             }
         }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"zstd-uint8-p2-tiled", "zstd-uint16-p2-strips", "zstd-int16-p2", "zstd-float32-p3-tiled",
+        "deflate-float32-p3-strips", "zstd-float64-p3", "zstd-float32-p1-3bands"})
+    void zstdAndFloatPredictorVariantsDecodeExactlyAsGdalDecodesThem(String variant) throws Exception {
+        String[] p = variant.split("-");
+        List<String> opts = new ArrayList<>(List.of("-srcwin", "100", "80", "300", "260",
+                "-co", "COMPRESS=" + p[0].toUpperCase(), "-co", "PREDICTOR=" + p[2].substring(1)));
+        switch (p[1]) { // scaled so that the values use the type's range, negatives included
+            case "uint16" -> opts.addAll(List.of("-ot", "UInt16", "-scale", "0", "255", "0", "65000"));
+            case "int16" -> opts.addAll(List.of("-ot", "Int16", "-scale", "0", "255", "-30000", "30000"));
+            case "float32" -> opts.addAll(List.of("-ot", "Float32", "-scale", "0", "255", "-31.7", "4.25"));
+            case "float64" -> opts.addAll(List.of("-ot", "Float64", "-scale", "0", "255", "-1e6", "3e-3"));
+            default -> { }
+        }
+        if (variant.endsWith("tiled")) { // 128 px tiles over 300 x 260: partial tiles at the right and bottom
+            opts.addAll(List.of("-co", "TILED=YES", "-co", "BLOCKXSIZE=128", "-co", "BLOCKYSIZE=128"));
+        } else if (variant.endsWith("strips")) {
+            opts.addAll(List.of("-co", "BLOCKYSIZE=7")); // 260 rows: a last strip of 1 row
+        } else {
+            opts.addAll(List.of("-co", "TILED=YES"));
+        }
+        if (!variant.endsWith("3bands")) {
+            opts.addAll(0, List.of("-b", "2"));
+        }
+        Path file = gdalTranslate(raster("RGB.byte.tif"), variant + ".tif", opts.toArray(String[]::new));
+        double[] diff = compare(file, variant.endsWith("3bands") ? 3 : 1);
+        assertEquals(0, diff[0], variant + ": lossless codecs decode to the very same samples");
     }
 
     @Test
