@@ -1,14 +1,10 @@
 package org.eo2sar.geoserver;
 
 import java.awt.Point;
-import java.awt.Transparency;
-import java.awt.color.ColorSpace;
 import java.awt.geom.AffineTransform;
 import java.awt.geom.NoninvertibleTransformException;
 import java.awt.geom.Point2D;
 import java.awt.image.BandedSampleModel;
-import java.awt.image.ColorModel;
-import java.awt.image.ComponentColorModel;
 import java.awt.image.DataBuffer;
 import java.awt.image.Raster;
 import java.awt.image.WritableRaster;
@@ -28,6 +24,7 @@ import org.geotools.coverage.grid.GridGeometry2D;
 import org.geotools.coverage.grid.io.AbstractGridFormat;
 import org.geotools.coverage.grid.io.GridCoverage2DReader;
 import org.geotools.geometry.jts.ReferencedEnvelope;
+import org.geotools.referencing.operation.transform.AffineTransform2D;
 
 /**
  * A map view coarser than the layer's data (up to {@code maxCoarsening}): GeoTools' renderer then
@@ -57,9 +54,9 @@ final class CoarseView {
 
     /** True when {@code view}'s pixels are coarser than native ones by more than rounding. */
     boolean isCoarser(GridCoverage2D view) {
-        double viewPixel = NativeResolutionRead.pixelSize(view.getGridGeometry().getGridToCRS2D(PixelOrientation.UPPER_LEFT));
-        double nativePixel = NativeResolutionRead.pixelSize(nativeGridToWorld);
-        return viewPixel > nativePixel * (1 + 1e-6);
+        return NativeResolutionRead.isCoarser(
+                NativeResolutionRead.pixelSize(view.getGridGeometry().getGridToCRS2D(PixelOrientation.UPPER_LEFT)),
+                NativeResolutionRead.pixelSize(nativeGridToWorld));
     }
 
     /**
@@ -91,7 +88,7 @@ final class CoarseView {
         int x1 = -Math.floorDiv(-(int) Math.ceil(maxX - 1e-6), m) * m;
         int y1 = -Math.floorDiv(-(int) Math.ceil(maxY - 1e-6), m) * m;
         GridGeometry2D grid = new GridGeometry2D(new GridEnvelope2D(x0, y0, x1 - x0, y1 - y0), PixelInCell.CELL_CORNER,
-                new org.geotools.referencing.operation.transform.AffineTransform2D(nativeGridToWorld),
+                new AffineTransform2D(nativeGridToWorld),
                 view.getCoordinateReferenceSystem(), null);
         GeneralParameterValue[] read = withReadGrid(grid);
         GridCoverage2D coverage;
@@ -135,13 +132,6 @@ final class CoarseView {
             out[i] = params[i].clone();
         }
         return out;
-    }
-
-    /** The colour model the core gives a translation of {@code bands} bands of {@code type}. */
-    static ColorModel colorModel(int bands, OutputType type) {
-        int dataType = type == OutputType.UINT8 ? DataBuffer.TYPE_BYTE : DataBuffer.TYPE_FLOAT;
-        return bands == 1 ? new ComponentColorModel(ColorSpace.getInstance(ColorSpace.CS_GRAY), false, false,
-                Transparency.OPAQUE, dataType) : null;
     }
 
     /**

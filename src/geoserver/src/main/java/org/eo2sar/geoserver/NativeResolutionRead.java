@@ -52,6 +52,11 @@ final class NativeResolutionRead {
         return Double.NaN;
     }
 
+    /** Whether a view's pixels are larger than native ones by more than floating-point noise. */
+    static boolean isCoarser(double viewPixel, double nativePixel) {
+        return viewPixel > nativePixel * (1 + 1e-6);
+    }
+
     /**
      * Refuses a view whose pixels are more than {@code maxCoarsening} times larger than the data's:
      * the model would see a resolution it was never trained on, and the request would still cost

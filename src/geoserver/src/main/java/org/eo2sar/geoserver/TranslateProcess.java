@@ -169,7 +169,7 @@ public class TranslateProcess implements Eo2SarProcess {
             RenderedImage view = eo.getRenderedImage();
             data = CoarseView.averageDown(data, gridToWorld(input), gridToWorld(eo), view.getMinX(), view.getMinY(),
                     view.getWidth(), view.getHeight(), type);
-            colorModel = CoarseView.colorModel(data.getNumBands(), type);
+            colorModel = TranslatedImage.colorModel(data.getNumBands(), type);
         }
         double nodata = type == OutputType.FLOAT32 ? Double.NaN : 0;
         GridCoverage2D out = coverages.create("eo2sar " + card.name() + " " + card.outputBands() + " ("
@@ -310,7 +310,7 @@ public class TranslateProcess implements Eo2SarProcess {
         } catch (Eo2SarException e) {
             throw failure(e);
         }
-        if (view.pixelSize() > nativePixel * (1 + 1e-6) && nativeGridToWorld instanceof AffineTransform at) {
+        if (NativeResolutionRead.isCoarser(view.pixelSize(), nativePixel) && nativeGridToWorld instanceof AffineTransform at) {
             COARSE.set(new CoarseView(r2d, params, at));
         }
         return params;

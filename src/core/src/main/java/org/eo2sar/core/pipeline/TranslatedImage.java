@@ -102,9 +102,7 @@ public final class TranslatedImage implements RenderedImage, AutoCloseable {
         int t = plan.tileSize();
         int dataType = outputType == OutputType.UINT8 ? DataBuffer.TYPE_BYTE : DataBuffer.TYPE_FLOAT;
         this.sampleModel = new BandedSampleModel(dataType, t, t, engine.outBands());
-        this.colorModel = engine.outBands() == 1
-                ? new ComponentColorModel(ColorSpace.getInstance(ColorSpace.CS_GRAY), false, false, Transparency.OPAQUE, dataType)
-                : null;
+        this.colorModel = colorModel(engine.outBands(), outputType);
 
         this.batchOf = new int[plan.count()];
         Arrays.fill(batchOf, -1);
@@ -435,6 +433,14 @@ public final class TranslatedImage implements RenderedImage, AutoCloseable {
     @Override
     public String[] getPropertyNames() {
         return null;
+    }
+
+    /** The colour model of a translation with {@code bands} output bands of {@code type}: grey for one band, else none. */
+    public static ColorModel colorModel(int bands, OutputType type) {
+        int dataType = type == OutputType.UINT8 ? DataBuffer.TYPE_BYTE : DataBuffer.TYPE_FLOAT;
+        return bands == 1
+                ? new ComponentColorModel(ColorSpace.getInstance(ColorSpace.CS_GRAY), false, false, Transparency.OPAQUE, dataType)
+                : null;
     }
 
     @Override

@@ -50,14 +50,6 @@ import org.opengis.referencing.operation.Matrix;
 public final class GeoTiffRasters {
     /** Uncompressed size above which AUTO writes BigTIFF (4 GiB less room for directories). */
     static final long BIG_TIFF_THRESHOLD = (1L << 32) - (64L << 20);
-    private static RenderedImage decodedPixels(Path file, TiffInspector.Facts facts) throws IOException {
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
-            return DecodedTiffImage.open(file, TiffDirectory.read(channel), facts);
-        } catch (TiffFormatException e) {
-            throw invalid(file, e.getMessage());
-        }
-    }
-
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private GeoTiffRasters() {
@@ -332,6 +324,15 @@ public final class GeoTiffRasters {
         Boolean big = options.bigTiff() == WriteOptions.BigTiff.AUTO ? null : options.bigTiff() == WriteOptions.BigTiff.YES;
         CogWriter.write(image, new ArrayList<>(main.values()), everyLevel, tmp, nodata, scale, offset,
                 options.compression(), options.deflateLevel(), big);
+    }
+
+    /** The pixels of a file DecodedTiffImage decodes (JPEG, ZSTD, predictor 3) instead of Apache SIS. */
+    private static RenderedImage decodedPixels(Path file, TiffInspector.Facts facts) throws IOException {
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            return DecodedTiffImage.open(file, TiffDirectory.read(channel), facts);
+        } catch (TiffFormatException e) {
+            throw invalid(file, e.getMessage());
+        }
     }
 
     private static List<TiffPatcher.Tag> sisGeoTags(RenderedImage image, Georeferencing georef, Path scratch)
