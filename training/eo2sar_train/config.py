@@ -34,6 +34,9 @@ class LossConfig:
     lambda_identity: float = 0.5      # times lambda_cycle, as in CycleGAN
     lambda_l1: float = 100.0          # pix2pix reconstruction weight
     l1_max_shift: int = 0             # pix2pix: L1 with each chip's best shift of the SAR within +-this (px)
+    #: pix2pix: L1 weight of the EO's water pixels (losses.dark_nir_water; needs a nir input band), 1 = none.
+    #: Taken from the input, not the SAR, so it emphasises water without moving the per-pixel optimum.
+    l1_water_weight: float = 1.0
     lambda_pair: float = 10.0         # weight of L_X + L_Y (pairloss)
     pair_n: int = 3                   # blocks of G/F in h_G/h_F (3 = stem + two downsamplings)
     pair_detach_real: bool = False    # stop gradients through h_G(x), h_F(y) (see losses.pair_loss)
@@ -102,6 +105,15 @@ class TrainConfig:
         if self.method == "pairloss" and self.model.generator.kind != "resnet":
             raise ValueError(f"the pair loss compares the first blocks of a ResNet generator; "
                              f"model.generator.kind={self.model.generator.kind!r} has none (use resnet, or method=pix2pix)")
+        if self.loss.l1_water_weight != 1.0:
+            if self.method != "pix2pix":
+                raise ValueError(f"loss.l1_water_weight weights the pix2pix L1; method={self.method!r} has none")
+            if self.loss.l1_water_weight <= 0:
+                raise ValueError(f"loss.l1_water_weight must be > 0, got {self.loss.l1_water_weight}")
+            if "nir" not in self.data.resolved_eo_bands() or self.data.eo_scale != "reflectance10000":
+                raise ValueError("loss.l1_water_weight finds water as dark NIR reflectance: it needs a 'nir' band "
+                                 f"in data.eo_bands and data.eo_scale=reflectance10000 (got {self.data.resolved_eo_bands()}, "
+                                 f"{self.data.eo_scale!r})")
 
 
 def _build(cls: type, values: Any, where: str) -> Any:

@@ -26,7 +26,7 @@ import numpy as np
 import torch
 from torch.utils.data import Dataset
 
-from . import synth
+from . import misalign, synth
 from .augment import AUGMENT_KINDS, augment_pair
 
 KINDS = ("synthetic", "georef", "folder", "multiearth", "bigearthnet")
@@ -81,6 +81,8 @@ class DataConfig:
     num_eval_samples: int = 16
     scene_size: int | None = None
     looks: float = 4.0
+    #: synthetic: the scene's misalignment; bigearthnet: misalignment injected into the training SAR
+    #: (eo2sar_train.misalign: integer | subpixel | constant | field)
     misalignment_px: float = 0.0
     misalignment_mode: str = "subpixel"
     misalignment_rotation_scale: bool = True
@@ -97,6 +99,9 @@ class DataConfig:
         self.sar_db_range = (float(self.sar_db_range[0]), float(self.sar_db_range[1]))
         if self.kind not in KINDS:
             raise ValueError(f"data kind must be one of {KINDS}, got {self.kind!r}")
+        if self.kind == "bigearthnet" and self.misalignment_px > 0 and self.misalignment_mode not in misalign.MODES:
+            raise ValueError(f"bigearthnet misalignment_mode must be one of {misalign.MODES}, "
+                             f"got {self.misalignment_mode!r}")
         if self.eo_scale not in EO_SCALES:
             raise ValueError(f"eo_scale must be one of {EO_SCALES}, got {self.eo_scale!r}")
         if self.sar_scale not in SAR_SCALES:
@@ -644,15 +649,20 @@ class BigEarthNetDataset(_PairDataset):
         eo, sar_db = self.arrays[index]
         c = self.cfg.chip_size
         h, w = eo.shape[1:]
+        sar_full = np.nan_to_num(sar_db[self.sar_idx], nan=self.cfg.sar_db_range[0])
+        aligned_full = sar_full
         if self.split == "train":
             rng = self._rng(index)
             y, x = int(rng.integers(0, h - c + 1)), int(rng.integers(0, w - c + 1))
+            if self.cfg.misalignment_px > 0:  # injected (issue 10); val/test keep the natural registration
+                d = misalign.displacement(self.cfg.misalignment_px, self.cfg.misalignment_mode, (h, w), rng)
+                sar_full = misalign.warp(sar_full, d)
         else:
             y, x = (h - c) // 2, (w - c) // 2
         eo_n = normalize_eo(eo[self.eo_idx, y:y + c, x:x + c], self.cfg)
-        s = np.nan_to_num(sar_db[self.sar_idx, y:y + c, x:x + c], nan=self.cfg.sar_db_range[0])
-        sar = _to_tensor(db_to_sar(s, self.cfg.sar_db_range))
-        return self._finish({"eo": _to_tensor(eo_n), "sar": sar, "sar_aligned": sar.clone()}, index)
+        sar = _to_tensor(db_to_sar(sar_full[:, y:y + c, x:x + c], self.cfg.sar_db_range))
+        aligned = _to_tensor(db_to_sar(aligned_full[:, y:y + c, x:x + c], self.cfg.sar_db_range))
+        return self._finish({"eo": _to_tensor(eo_n), "sar": sar, "sar_aligned": aligned}, index)
 
 
 # ----------------------------------------------------------------------------- synthetic

@@ -21,20 +21,45 @@ def l1(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
     return F.l1_loss(a.float(), b.float())
 
 
-def shift_tolerant_l1(fake: torch.Tensor, real: torch.Tensor, max_shift: int) -> torch.Tensor:
+#: Water in a red/green/blue/nir chip: NIR reflectance x 10000 below this and below half the chip's median
+#: NIR (dark in the near infrared; also finds humic boreal lakes that NDWI misses, and leaves out
+#: uniformly dark winter fields). The same mask scores the water-land contrast (realeval).
+WATER_NIR_MAX = 800.0
+WATER_NIR_FRACTION = 0.5
+
+
+def dark_nir_water(nir: torch.Tensor) -> torch.Tensor:
+    """Boolean water mask [B,1,H,W] of raw NIR reflectance x 10000 [B,1,H,W] (see WATER_NIR_MAX)."""
+    median = nir.flatten(1).float().quantile(0.5, dim=1).view(-1, 1, 1, 1)   # numpy's median (mean of the middle two)
+    return (nir < WATER_NIR_MAX) & (nir < WATER_NIR_FRACTION * median)
+
+
+def shift_tolerant_l1(fake: torch.Tensor, real: torch.Tensor, max_shift: int,
+                      weight: torch.Tensor | None = None) -> torch.Tensor:
     """Pix2Pix's L1 with each sample's best integer shift of ``real`` within +-``max_shift`` px.
 
     Paired EO/SAR chips are co-registered only to a pixel or two; plain L1 then rewards a blurred,
     hedged output at every edge (a shore, a road). Here each sample is compared on the central crop
     (``max_shift`` px border removed) with the SAR shifted by the (dy, dx) that fits it best, so a
     sharp output pays nothing for the registration error. ``max_shift=0`` is plain L1.
+
+    ``weight`` [B,1,H,W] (on the grid of ``fake``, i.e. of the EO) weights each pixel's error; each
+    sample's weighted mean is taken, so a weight of ones is the unweighted loss.
     """
-    if max_shift <= 0:
+    if max_shift <= 0 and weight is None:
         return l1(fake, real)
-    m = max_shift
+    m = max(max_shift, 0)
     h, w = fake.shape[-2:]
     core = fake[..., m:h - m, m:w - m].float()
-    per_shift = [(core - real[..., m + dy:h - m + dy, m + dx:w - m + dx].float()).abs().mean(dim=(1, 2, 3))
+    wcore = None if weight is None else weight[..., m:h - m, m:w - m].float()
+
+    def err(d: torch.Tensor) -> torch.Tensor:
+        d = d.abs()
+        if wcore is None:
+            return d.mean(dim=(1, 2, 3))
+        return (d * wcore).mean(dim=(1, 2, 3)) / wcore.mean(dim=(1, 2, 3))
+
+    per_shift = [err(core - real[..., m + dy:h - m + dy, m + dx:w - m + dx].float())
                  for dy in range(-m, m + 1) for dx in range(-m, m + 1)]
     return torch.stack(per_shift).min(dim=0).values.mean()
 

@@ -31,6 +31,7 @@ from typing import Callable, Sequence
 import numpy as np
 
 from . import realdata
+from .losses import WATER_NIR_FRACTION, WATER_NIR_MAX
 from .metrics import _blocks, multilook_db, wasserstein_db
 
 EVAL_RANGE = (-30.0, 5.0)
@@ -89,7 +90,7 @@ def water_land_masks(eo: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(water, land) pixel masks of a raw red/green/blue/nir patch (see the module docstring)."""
     red, nir = eo[0].astype(np.float64), eo[3].astype(np.float64)
     ndvi = (nir - red) / np.maximum(nir + red, 1.0)
-    water = (nir < 800) & (nir < 0.5 * np.median(nir))
+    water = (nir < WATER_NIR_MAX) & (nir < WATER_NIR_FRACTION * np.median(nir))
     return water, (ndvi > 0.3) & ~water
 
 

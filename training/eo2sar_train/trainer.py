@@ -30,7 +30,8 @@ from torch.utils.data import DataLoader, Dataset, DistributedSampler
 
 from . import distributed as ddp
 from .config import TrainConfig, load_config, save_config, seed_everything, to_dict
-from .losses import PAIR_NORMS, ImagePool, l1, lsgan_loss, pair_terms, shift_tolerant_l1
+from .data import eo_scale_offset
+from .losses import PAIR_NORMS, ImagePool, dark_nir_water, l1, lsgan_loss, pair_terms, shift_tolerant_l1
 from .models import build_discriminator, build_generator, frozen_running_stats
 
 log = logging.getLogger("eo2sar_train")
@@ -97,6 +98,16 @@ class Trainer:
         if self.cycle and cfg.loss.lambda_identity > 0 and not self.identity and self.info.is_main:
             log.info("identity loss skipped: EO has %d channels, SAR %d", c_in, c_out)
 
+    def _l1_weight(self, x: torch.Tensor) -> torch.Tensor | None:
+        """Per-pixel pix2pix L1 weights: loss.l1_water_weight on the EO's water pixels, else 1 (None: no weighting)."""
+        w = self.cfg.loss.l1_water_weight
+        if w == 1.0:
+            return None
+        band = self.cfg.data.resolved_eo_bands().index("nir")
+        scale, offset = eo_scale_offset(self.cfg.data, x.shape[1])
+        nir = torch.round((x[:, band:band + 1].float() - offset[band]) / scale[band])   # back to integer reflectance x 10000
+        return 1.0 + (w - 1.0) * dark_nir_water(nir).float()
+
     # ------------------------------------------------------------------ one iteration
     def _autocast(self) -> contextlib.AbstractContextManager:
         if self.cuda and self.cfg.bf16:
@@ -153,7 +164,7 @@ class Trainer:
                 fake_y = m["G"](x)
                 with ddp.no_sync(m["D_Y"]):
                     losses["G_gan"] = lsgan_loss(m["D_Y"](torch.cat([x, fake_y], 1)), True)
-                losses["l1"] = self.cfg.loss.lambda_l1 * shift_tolerant_l1(fake_y, y, cfg.l1_max_shift)
+                losses["l1"] = self.cfg.loss.lambda_l1 * shift_tolerant_l1(fake_y, y, cfg.l1_max_shift, self._l1_weight(x))
         loss_g = sum(losses.values())
         loss_g.backward()
         self.opt_g.step()

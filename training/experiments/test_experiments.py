@@ -177,3 +177,31 @@ def test_shipped_real_models_cards_and_tile_invariance(name: str, bands: list[st
     win = big[:, :, y0 - m:y0 + core + m, x0 - m:x0 + core + m]
     tile = sess.run(None, {"input": np.ascontiguousarray(win)})[0][:, :, m:m + core, m:m + core]
     assert np.abs(tile - whole[:, :, y0:y0 + core, x0:x0 + core]).max() < 1e-4
+
+
+def test_misalignment_study_bootstrap_and_seed_means() -> None:
+    sys.path.insert(0, str(HERE / "real"))
+    from misalign_study import bootstrap_ci, summarise
+
+    assert bootstrap_ci(np.full(15, 0.4)) == (pytest.approx(0.4), pytest.approx(0.4))
+    noisy = np.random.default_rng(0).normal(0.4, 0.2, 15)
+    lo, hi = bootstrap_ci(noisy)
+    assert lo < noisy.mean() < hi and 0.1 < hi - lo < 0.4       # about 4 standard errors wide
+    seed = lambda r: {"r": r, "w1": 2.0, "checker": 1.0, "water_land": 5.0, "steps_seconds": (10, 1.0),  # noqa: E731
+                      "per_class": {"water": {"median_err": -1.0, "w1": 2.0}}}
+    row, = summarise({("p2p", 4.0): [seed([0.2, 0.4]), seed([0.4, 0.6])]})
+    assert row["r_ml"] == pytest.approx(0.4) and row["r_seeds"] == pytest.approx([0.3, 0.5])
+    assert row["class_median_abs_err"] == 1.0 and row["seeds"] == 2
+
+
+def test_tuigan_scenes_take_another_patchs_sar_of_the_same_class() -> None:
+    sys.path.insert(0, str(HERE / "real"))
+    from eo2sar_train import realdata, realeval
+    from tuigan_eval import CLASSES, choose
+
+    chosen = choose(realdata.load_index())
+    assert [c for c, _, _ in chosen] == list(CLASSES)
+    for c, test, ref in chosen:
+        assert test["split"] == "test" and ref["split"] == "train" and c in ref["classes"]  # never the answer
+    water, land = realeval.water_land_masks(realdata.load_pair(chosen[0][1])[0])
+    assert water.mean() >= 0.03 and land.mean() >= 0.05          # its water-land contrast is measurable

@@ -129,3 +129,24 @@ def test_shift_tolerant_l1_forgives_the_registration_error_and_nothing_else() ->
     assert float(shift_tolerant_l1(torch.roll(y, 3, 3), y, 2)) > 0.5   # beyond the tolerance it counts
     assert float(shift_tolerant_l1(y + 0.25, y, 2)) == pytest.approx(0.25, rel=1e-5)  # a level error is not forgiven
     assert torch.equal(shift_tolerant_l1(shifted, y, 0), l1(shifted, y))
+
+
+def test_water_weight_emphasises_the_dark_nir_pixels_only() -> None:
+    from eo2sar_train.losses import dark_nir_water, shift_tolerant_l1
+
+    nir = torch.full((2, 1, 16, 16), 3000.0)
+    nir[0, :, :4] = 400.0                        # a lake along the first chip's top
+    nir[1] = 600.0                               # the second chip: uniformly dark (a winter field), not water
+    water = dark_nir_water(nir)
+    assert water[0, 0, :4].all() and not water[0, 0, 4:].any() and not water[1].any()
+
+    y = torch.zeros(2, 1, 16, 16)
+    fake = y.clone()
+    fake[0, :, :4] = 1.0                         # wrong on the lake only
+    weight = 1.0 + 3.0 * water.float()
+    plain = float(shift_tolerant_l1(fake, y, 0))
+    assert float(shift_tolerant_l1(fake, y, 0, torch.ones_like(y))) == pytest.approx(plain)
+    # chip 0: error 1 on a quarter of the pixels; weights 4 there -> 4/(4 + 3) of its mean weight; chip 1: 0
+    assert float(shift_tolerant_l1(fake, y, 0, weight)) == pytest.approx(0.5 * 4 * 64 / (4 * 64 + 192))
+    assert float(shift_tolerant_l1(fake, y, 0, weight)) > plain
+    assert float(shift_tolerant_l1(fake, y, 2, weight)) > float(shift_tolerant_l1(fake, y, 2))

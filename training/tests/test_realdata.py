@@ -5,10 +5,13 @@ Needs the extracted data (``scripts/fetch-real-data.sh``; scripts/test-all.sh ru
 from __future__ import annotations
 
 import itertools
+import math
+from pathlib import Path
 import pickle
 
 import numpy as np
 import pytest
+import torch
 
 from eo2sar_train import realdata
 from eo2sar_train.data import DataConfig, build_dataset, sar_to_db
@@ -74,3 +77,56 @@ def test_bigearthnet_dataset_kind(index):
                                np.clip(sar[0, 12:108, 12:108], -35, 10), atol=1e-4)
     with pytest.raises(ValueError, match="not one of"):
         build_dataset(DataConfig(kind="bigearthnet", eo_bands=("swir",)), "train")
+
+
+def test_water_weighted_l1_finds_realevals_water_and_trains(index, tmp_path):
+    """loss.l1_water_weight: the trainer's water pixels (from the normalised input) are realeval's, on real patches."""
+    from eo2sar_train import realeval
+    from eo2sar_train.config import load_config
+    from eo2sar_train.trainer import Trainer
+
+    real_cfg = Path(__file__).resolve().parents[1] / "experiments" / "real" / "real-cpu.yaml"
+    cfg = load_config(real_cfg, ["method=pix2pix", f"out_dir={tmp_path}", "progress=false", "optim.max_steps=2",
+                                 "data.chip_size=120", "loss.l1_water_weight=4", "model.generator.ngf=4",
+                                 "model.generator.n_blocks=1", "model.ndf=4"])
+    trainer = Trainer(cfg)
+    test = build_dataset(cfg.data, "test")
+    lakes = 0
+    for i, rec in enumerate(test.records):
+        eo, _ = realdata.load_pair(rec)
+        expected, _ = realeval.water_land_masks(eo)
+        weight = trainer._l1_weight(test[i]["eo"][None])
+        np.testing.assert_array_equal(weight[0, 0].numpy() == 4.0, expected)
+        lakes += int(expected.mean() >= 0.03)
+    assert lakes == 4                                    # the 4 test patches realeval scores water-land on
+    trainer.fit()
+    assert trainer.step == 2
+    with pytest.raises(ValueError, match="needs a 'nir' band"):
+        load_config(real_cfg, ["method=pix2pix", "loss.l1_water_weight=4", "data.eo_bands=[red,green,blue]",
+                               "in_channels=3"])
+    with pytest.raises(ValueError, match="weights the pix2pix L1"):
+        load_config(real_cfg, ["loss.l1_water_weight=4"])          # the YAML's method is pairloss
+
+
+@pytest.mark.parametrize("mode", ["integer", "subpixel", "constant", "field"])
+def test_injected_misalignment_moves_the_training_sar_only(index, mode):
+    from eo2sar_train import misalign
+    from eo2sar_train.metrics import shift_tolerant_psnr
+
+    cfg = DataConfig(kind="bigearthnet", chip_size=96, eo_bands=("red", "nir"), sar_db_range=(-35.0, 10.0),
+                     augment="none", misalignment_px=4.0, misalignment_mode=mode)
+    train = build_dataset(cfg, "train")
+    train.set_epoch(0)
+    s = train[0]
+    moved, aligned = s["sar"][0].numpy(), s["sar_aligned"][0].numpy()
+    assert np.abs(moved - aligned).mean() > 0.01
+    if mode in ("integer", "constant"):          # whole pixels: the best shift recovers the aligned image
+        _, shift = shift_tolerant_psnr(moved, aligned, max_shift=5)
+        assert math.hypot(*shift) == pytest.approx(4.0, abs=0.5)
+        assert mode != "constant" or shift == (0, 4)
+    d = misalign.displacement(4.0, mode, (120, 120), np.random.default_rng(1))
+    assert np.sqrt((d ** 2).sum(0)).max() == pytest.approx(4.0, abs=1e-4)
+    test = build_dataset(cfg, "test")[0]
+    assert torch.equal(test["sar"], test["sar_aligned"])   # the test split keeps its natural registration
+    with pytest.raises(ValueError, match="misalignment_mode must be one of"):
+        DataConfig(kind="bigearthnet", misalignment_px=2.0, misalignment_mode="rigid")
