@@ -2,6 +2,7 @@
 # Compiles and runs the Java pipeline benchmark against the core module's classes.
 #   bench/run_java.sh overhead|memory|file MODEL INPUT OUTPUT [tile margin]
 #   bench/run_java.sh write FLOAT32_DB.tif SIZE OUT_DIR [REPS [LEVEL]]
+#   bench/run_java.sh decode INPUT.tif [REPS]
 # Environment: BENCH_JAVA_OPTS (default -Xmx1g), EO2SAR_BUILD (core output dir, default target).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -25,6 +26,9 @@ fi
 main=org.eo2sar.bench.PipelineBench
 if [ "${1:-}" = write ]; then   # write FLOAT32_DB.tif SIZE OUT_DIR [REPS [LEVEL]]: the output writers alone
   main=org.eo2sar.bench.WriteBench
+  shift
+elif [ "${1:-}" = decode ]; then  # decode INPUT.tif [REPS]: input decoding alone
+  main=org.eo2sar.bench.DecodeBench
   shift
 fi
 # shellcheck disable=SC2086

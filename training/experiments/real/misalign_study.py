@@ -28,7 +28,8 @@ from eo2sar_train.metrics import wasserstein_db
 
 CLASSES = ("arable", "forest", "pasture", "urban", "water")
 RUN = re.compile(r"(?P<method>.+)-m(?P<m>\d+(?:\.\d+)?)-s(?P<seed>\d+)$")
-NAMES = {"p2p": "Pix2Pix (L1)", "pair": "CycleGAN + pair loss (N = 3)", "p2ptol": "Pix2Pix, ±2 px shift-tolerant L1"}
+NAMES = {"p2p": "Pix2Pix (L1)", "pair": "CycleGAN + pair loss (N = 3)", "cyc": "CycleGAN",
+         "p2ptol": "Pix2Pix, ±2 px shift-tolerant L1"}
 
 
 def scores(pred: realeval.Predictor, test: list[tuple[dict, np.ndarray, np.ndarray]]) -> dict:

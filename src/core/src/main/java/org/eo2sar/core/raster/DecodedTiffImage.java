@@ -19,6 +19,7 @@ import java.awt.image.SampleModel;
 import java.awt.image.WritableRaster;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.lang.ref.SoftReference;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
@@ -43,9 +44,12 @@ import org.apache.sis.image.PlanarImage;
  *       libtiff and GDAL present it;</li>
  *   <li><b>ZSTD</b> (compression 50000, e.g. {@code eo2sar translate --compress zstd} or GDAL's
  *       {@code COMPRESS=ZSTD}), through aircompressor's pure-Java decoder, with predictor 1, 2 or 3;</li>
- *   <li><b>Deflate with the floating-point predictor</b> (3), which SIS refuses.</li>
+ *   <li><b>Deflate with the floating-point predictor</b> (3), which SIS refuses;</li>
+ *   <li>and, although SIS reads it, <b>pixel-interleaved Deflate</b> with predictor 1 or 2 (the usual GeoTIFF):
+ *       this decoder needs about half the CPU (docs/benchmarks.md, "Pipeline ceiling").</li>
  * </ul>
- * A small cache keeps the last blocks, because the translator's windows overlap by their margins.
+ * A cache keeps the last three rows of blocks (at least 32), softly referenced so that a small heap can
+ * drop them, because the translator's windows overlap by their margins, along and across rows.
  */
 final class DecodedTiffImage extends PlanarImage {
     static final int COMPRESSION_JPEG = 7;
@@ -54,7 +58,8 @@ final class DecodedTiffImage extends PlanarImage {
     static final int COMPRESSION_ZSTD = 50000;
     private static final int TAG_JPEG_TABLES = 347;
     private static final int PHOTOMETRIC_YCBCR = 6;
-    private static final int CACHED_TILES = 32;
+    private static final int MIN_CACHED_TILES = 32;
+    private static final int CACHED_TILE_ROWS = 3;
 
     private final Path file;
     private final int compression;
@@ -72,10 +77,11 @@ final class DecodedTiffImage extends PlanarImage {
     private final boolean ycbcr;
     private final SampleModel sampleModel;
     private final ColorModel colorModel;
-    private final Map<Integer, Raster> cache = new LinkedHashMap<>(CACHED_TILES, 0.75f, true) {
+    private final int cachedTiles;
+    private final Map<Integer, SoftReference<Raster>> cache = new LinkedHashMap<>(64, 0.75f, true) {
         @Override
-        protected boolean removeEldestEntry(Map.Entry<Integer, Raster> eldest) {
-            return size() > CACHED_TILES;
+        protected boolean removeEldestEntry(Map.Entry<Integer, SoftReference<Raster>> eldest) {
+            return size() > cachedTiles;
         }
     };
 
@@ -92,6 +98,7 @@ final class DecodedTiffImage extends PlanarImage {
         this.tileWidth = tiled ? (int) d.first(TiffDirectory.TAG_TILE_WIDTH, -1) : width;
         this.tileHeight = tiled ? (int) d.first(TiffDirectory.TAG_TILE_LENGTH, -1)
                 : (int) Math.min(d.first(TiffDirectory.TAG_ROWS_PER_STRIP, height), height);
+        this.cachedTiles = Math.max(MIN_CACHED_TILES, CACHED_TILE_ROWS * ((width + tileWidth - 1) / tileWidth));
         this.offsets = d.longs(tiled ? TiffDirectory.TAG_TILE_OFFSETS : TiffDirectory.TAG_STRIP_OFFSETS);
         this.counts = d.longs(tiled ? TiffDirectory.TAG_TILE_BYTE_COUNTS : TiffDirectory.TAG_STRIP_BYTE_COUNTS);
         byte[] t = null;
@@ -118,6 +125,16 @@ final class DecodedTiffImage extends PlanarImage {
     static boolean decodes(int compression, int predictor) {
         return compression == COMPRESSION_JPEG || compression == COMPRESSION_ZSTD
                 || predictor == 3 && (compression == COMPRESSION_DEFLATE || compression == COMPRESSION_ADOBE_DEFLATE);
+    }
+
+    /**
+     * Whether this class also decodes a file that Apache SIS decodes, because it needs less CPU for it:
+     * Deflate with predictor 1 or 2 in pixel-interleaved blocks (band-separate ones stay with SIS).
+     */
+    static boolean decodesFaster(TiffDirectory d, TiffInspector.Facts facts) throws IOException, TiffFormatException {
+        int c = facts.compression();
+        return (c == COMPRESSION_DEFLATE || c == COMPRESSION_ADOBE_DEFLATE) && facts.predictor() != 3
+                && unsupportedReason(d, c, facts.predictor(), facts.bands(), facts.dataType()) == null;
     }
 
     /** Why a file that {@link #decodes} cannot be decoded after all, or null when it can. */
@@ -155,14 +172,15 @@ final class DecodedTiffImage extends PlanarImage {
     public Raster getTile(int tx, int ty) {
         int index = ty * getNumXTiles() + tx;
         synchronized (cache) {
-            Raster r = cache.get(index);
+            SoftReference<Raster> ref = cache.get(index);
+            Raster r = ref == null ? null : ref.get();
             if (r != null) {
                 return r;
             }
         }
         Raster r = decode(tx, ty, index);
         synchronized (cache) {
-            cache.put(index, r);
+            cache.put(index, new SoftReference<>(r));
         }
         return r;
     }
@@ -317,13 +335,37 @@ final class DecodedTiffImage extends PlanarImage {
         }
     }
 
-    /** TIFF predictor 2: each sample was stored as the difference to the same band of the pixel before it. */
+    /**
+     * TIFF predictor 2: each sample was stored as the difference to the same band of the pixel before it.
+     * Summed in the sample type, so it wraps like libtiff's unsigned sums; on the arrays, not per element
+     * through the DataBuffer, because this runs over every input sample.
+     */
     private void undoHorizontalDifferencing(DataBuffer db, int rows) {
         int rowSamples = tileWidth * bands;
         for (int r = 0; r < rows; r++) {
-            int base = r * rowSamples;
-            for (int i = base + bands; i < base + rowSamples; i++) {
-                db.setElem(i, db.getElem(i) + db.getElem(i - bands)); // wraps like the unsigned sums of libtiff
+            int from = r * rowSamples + bands, to = (r + 1) * rowSamples;
+            if (db instanceof DataBufferByte b) {
+                byte[] a = b.getData();
+                for (int i = from; i < to; i++) {
+                    a[i] += a[i - bands];
+                }
+            } else if (db instanceof DataBufferUShort u) {
+                short[] a = u.getData();
+                for (int i = from; i < to; i++) {
+                    a[i] += a[i - bands];
+                }
+            } else if (db instanceof DataBufferShort sh) {
+                short[] a = sh.getData();
+                for (int i = from; i < to; i++) {
+                    a[i] += a[i - bands];
+                }
+            } else if (db instanceof DataBufferInt in) {
+                int[] a = in.getData();
+                for (int i = from; i < to; i++) {
+                    a[i] += a[i - bands];
+                }
+            } else {
+                throw new IllegalStateException(file + ": the integer predictor on " + type + " samples");
             }
         }
     }

@@ -114,8 +114,8 @@ public final class GeoTiffRasters {
             // Default strategy reads every tile at read() time; we want tiles read on getTile().
             resource.setLoadingStrategy(RasterLoadingStrategy.AT_GET_TILE_TIME);
             GridCoverage coverage = resource.read(null);
-            RenderedImage pixels = DecodedTiffImage.decodes(facts.compression(), facts.predictor())
-                    ? decodedPixels(file, facts) : coverage.render(null); // SIS cannot decode JPEG, ZSTD, predictor 3
+            RenderedImage ours = decodedPixels(file, facts);
+            RenderedImage pixels = ours != null ? ours : coverage.render(null);
             RenderedImage image = new GuardedImage(pixels, file, readTimeout);
             if (image.getWidth() != facts.width() || image.getHeight() != facts.height()
                     || image.getSampleModel().getNumBands() != facts.bands()) {
@@ -326,10 +326,15 @@ public final class GeoTiffRasters {
                 options.compression(), options.deflateLevel(), big);
     }
 
-    /** The pixels of a file DecodedTiffImage decodes (JPEG, ZSTD, predictor 3) instead of Apache SIS. */
+    /**
+     * The pixels of a file that DecodedTiffImage decodes instead of Apache SIS: those SIS cannot (JPEG, ZSTD,
+     * predictor 3) and pixel-interleaved Deflate, which it decodes with less CPU; null for the rest (SIS's).
+     */
     private static RenderedImage decodedPixels(Path file, TiffInspector.Facts facts) throws IOException {
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
-            return DecodedTiffImage.open(file, TiffDirectory.read(channel), facts);
+            TiffDirectory d = TiffDirectory.read(channel);
+            return DecodedTiffImage.decodes(facts.compression(), facts.predictor())
+                    || DecodedTiffImage.decodesFaster(d, facts) ? DecodedTiffImage.open(file, d, facts) : null;
         } catch (TiffFormatException e) {
             throw invalid(file, e.getMessage());
         }
