@@ -3,7 +3,7 @@
     PYTHONPATH=training .venv/bin/python training/experiments/real/misalign_study.py training/runs/real/mis \
         --json training/runs/real/mis/study.json --figure docs/images/misalignment-real.png
 
-Runs are the folders ``METHOD-mPX-sSEED`` holding ``checkpoints/last.pt`` (and ``train_seconds.txt``).
+Runs are the finished folders ``METHOD-mPX-sSEED`` (``checkpoints/last.pt`` and ``train_seconds.txt``).
 Per (method, misalignment), over its seeds: ``r_ml`` (realeval's multilooked Pearson r, best of +-2 px)
 averaged over seeds per test patch, then over the 15 patches, with a 95 % bootstrap interval over patches
 (10 000 resamples: the uncertainty of the scene sample, not of the seeds; the seed spread is given beside
@@ -101,12 +101,14 @@ def figure(rows: list[dict], base: list[dict], path: Path) -> None:
     fig, axes = plt.subplots(1, 3, figsize=(12, 3.4))
     for method in sorted({r["method"] for r in rows}):
         rs = sorted((r for r in rows if r["method"] == method), key=lambda r: r["misalignment_px"])
+        seeds = min(r["seeds"] for r in rs)
+        label = f"{NAMES.get(method, method)} ({seeds} seed{'s' if seeds > 1 else ''})"
         m = [r["misalignment_px"] for r in rs]
         y = np.array([r["r_ml"] for r in rs])
         err = np.array([[r["r_ml"] - r["r_ci"][0], r["r_ci"][1] - r["r_ml"]] for r in rs]).T
-        axes[0].errorbar(m, y, yerr=err, marker="o", capsize=3, label=NAMES.get(method, method))
-        axes[1].plot(m, [r["class_median_abs_err"] for r in rs], marker="o", label=NAMES.get(method, method))
-        axes[2].plot(m, [r["water_land"] for r in rs], marker="o", label=NAMES.get(method, method))
+        axes[0].errorbar(m, y, yerr=err, marker="o", capsize=3, label=label)
+        axes[1].plot(m, [r["class_median_abs_err"] for r in rs], marker="o", label=label)
+        axes[2].plot(m, [r["water_land"] for r in rs], marker="o", label=label)
     for b, style in zip(base, (":", "--", "-.")):
         axes[0].axhline(b["r_ml"], color="grey", ls=style, lw=1, label=b["method"])
         axes[1].axhline(b["class_median_abs_err"], color="grey", ls=style, lw=1)
@@ -119,7 +121,7 @@ def figure(rows: list[dict], base: list[dict], path: Path) -> None:
         ax.set_xticks(sorted({r["misalignment_px"] for r in rows}))
     axes[0].legend(fontsize=6)
     axes[2].legend(fontsize=6)
-    fig.suptitle("Real test split (15 patches, 9 sites): training under injected misalignment, seed means", fontsize=9)
+    fig.suptitle("Real test split (15 patches, 9 sites): training under injected misalignment (means over seeds)", fontsize=9)
     _save(fig, path, dpi=100)
 
 
@@ -138,14 +140,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         base.append({"method": name, **s, "r_ml": float(np.mean(s["r"])), "r_ci": bootstrap_ci(np.array(s["r"])),
                      "class_median_abs_err": float(np.mean([abs(v["median_err"]) for v in s["per_class"].values()]))})
     runs: dict[tuple[str, float], list[dict]] = {}
-    for d in sorted(p for p in a.root.iterdir() if (p / "checkpoints" / "last.pt").is_file()):
+    # finished runs only: run_round.sh writes train_seconds.txt when the trainer exits
+    for d in sorted(p for p in a.root.iterdir() if (p / "train_seconds.txt").is_file()):
         match = RUN.match(d.name)
         if not match:
             continue
         s = scores(realeval.model_predictor(d / "checkpoints" / "last.pt")[0], test)
         step = torch.load(d / "checkpoints" / "last.pt", map_location="cpu", weights_only=False).get("step")
-        secs = d / "train_seconds.txt"
-        s["steps_seconds"] = (step, float(secs.read_text())) if secs.is_file() else None
+        s["steps_seconds"] = (step, float((d / "train_seconds.txt").read_text()))
         runs.setdefault((match["method"], float(match["m"])), []).append(s)
         print(f"{d.name}: r_ml {np.mean(s['r']):.3f}, water-land {s['water_land']:.1f}", flush=True)
     rows = summarise(runs)
