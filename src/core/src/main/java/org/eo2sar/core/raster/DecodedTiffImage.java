@@ -349,13 +349,8 @@ final class DecodedTiffImage extends PlanarImage {
                 for (int i = from; i < to; i++) {
                     a[i] += a[i - bands];
                 }
-            } else if (db instanceof DataBufferUShort u) {
-                short[] a = u.getData();
-                for (int i = from; i < to; i++) {
-                    a[i] += a[i - bands];
-                }
-            } else if (db instanceof DataBufferShort sh) {
-                short[] a = sh.getData();
+            } else if (db instanceof DataBufferUShort || db instanceof DataBufferShort) {
+                short[] a = db instanceof DataBufferUShort u ? u.getData() : ((DataBufferShort) db).getData();
                 for (int i = from; i < to; i++) {
                     a[i] += a[i - bands];
                 }
