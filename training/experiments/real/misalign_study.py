@@ -29,7 +29,9 @@ from eo2sar_train.metrics import wasserstein_db
 CLASSES = ("arable", "forest", "pasture", "urban", "water")
 RUN = re.compile(r"(?P<method>.+)-m(?P<m>\d+(?:\.\d+)?)-s(?P<seed>\d+)$")
 NAMES = {"p2p": "Pix2Pix (L1)", "pair": "CycleGAN + pair loss (N = 3)", "cyc": "CycleGAN",
-         "p2ptol": "Pix2Pix, ±2 px shift-tolerant L1"}
+         "p2ptol": "Pix2Pix, ±2 px shift-tolerant L1",
+         "p2pconst": "Pix2Pix (L1), constant offset", "pairconst": "CycleGAN + pair loss, constant offset",
+         "p2pfield": "Pix2Pix (L1), non-rigid field", "pairfield": "CycleGAN + pair loss, non-rigid field"}
 
 
 def scores(pred: realeval.Predictor, test: list[tuple[dict, np.ndarray, np.ndarray]]) -> dict:
@@ -101,6 +103,8 @@ def figure(rows: list[dict], base: list[dict], path: Path) -> None:
     fig, axes = plt.subplots(1, 3, figsize=(12, 3.4))
     for method in sorted({r["method"] for r in rows}):
         rs = sorted((r for r in rows if r["method"] == method), key=lambda r: r["misalignment_px"])
+        if len(rs) < 2:  # a single misalignment (the constant-offset and field runs): in the table only
+            continue
         seeds = min(r["seeds"] for r in rs)
         label = f"{NAMES.get(method, method)} ({seeds} seed{'s' if seeds > 1 else ''})"
         m = [r["misalignment_px"] for r in rs]
