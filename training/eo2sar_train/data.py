@@ -649,8 +649,7 @@ class BigEarthNetDataset(_PairDataset):
         eo, sar_db = self.arrays[index]
         c = self.cfg.chip_size
         h, w = eo.shape[1:]
-        sar_full = np.nan_to_num(sar_db[self.sar_idx], nan=self.cfg.sar_db_range[0])
-        aligned_full = sar_full
+        aligned_full = sar_full = np.nan_to_num(sar_db[self.sar_idx], nan=self.cfg.sar_db_range[0])
         if self.split == "train":
             rng = self._rng(index)
             y, x = int(rng.integers(0, h - c + 1)), int(rng.integers(0, w - c + 1))
@@ -661,7 +660,8 @@ class BigEarthNetDataset(_PairDataset):
             y, x = (h - c) // 2, (w - c) // 2
         eo_n = normalize_eo(eo[self.eo_idx, y:y + c, x:x + c], self.cfg)
         sar = _to_tensor(db_to_sar(sar_full[:, y:y + c, x:x + c], self.cfg.sar_db_range))
-        aligned = _to_tensor(db_to_sar(aligned_full[:, y:y + c, x:x + c], self.cfg.sar_db_range))
+        aligned = sar.clone() if sar_full is aligned_full else \
+            _to_tensor(db_to_sar(aligned_full[:, y:y + c, x:x + c], self.cfg.sar_db_range))
         return self._finish({"eo": _to_tensor(eo_n), "sar": sar, "sar_aligned": aligned}, index)
 
 

@@ -27,6 +27,7 @@ from __future__ import annotations
 import math
 import time
 from dataclasses import dataclass
+from typing import Callable
 
 import torch
 import torch.nn.functional as F
@@ -166,29 +167,22 @@ class TuiGAN:
         scheds = [torch.optim.lr_scheduler.MultiStepLR(o, [drop], 0.1) for o in (opt_g, opt_d)]
         prev_g, prev_f = self.G, self.F
 
-        def coarser(gens: list[nn.Module], inputs: list[torch.Tensor], c_out: int, like: torch.Tensor) -> torch.Tensor:
-            if not gens:
-                return torch.zeros(1, c_out, *like.shape[-2:])
-            with torch.no_grad():
-                return _resize(self._through(gens, inputs, c_out, cfg.noise_amp), like)
-
-        def coarser_clean(gens: list[nn.Module], inputs: list[torch.Tensor], c_out: int, like: torch.Tensor) -> torch.Tensor:
-            return torch.zeros(1, c_out, *like.shape[-2:]) if not gens else _resize(self._through(gens, inputs, c_out), like)
+        def from_finished(run: Callable[[], torch.Tensor], c_out: int, like: torch.Tensor) -> torch.Tensor:
+            """The finished scales' result (``run()``) upsampled to this scale; zeros at the coarsest scale."""
+            return torch.zeros(1, c_out, *like.shape[-2:]) if k == 0 else _resize(run(), like)
 
         identity = self.cx == self.cy and cfg.lambda_identity > 0
         for it in range(cfg.iters):
             # The frozen coarser scales' results for this iteration (fresh noise, as the reference's cycle_rec).
             with torch.no_grad():
-                c_xy = coarser(prev_g, self.xs[:k], self.cy, x)                        # G(x) so far
-                c_yx = coarser(prev_f, self.ys[:k], self.cx, y)                        # F(y) so far
+                c_xy = from_finished(lambda: self._through(prev_g, self.xs[:k], self.cy, cfg.noise_amp), self.cy, x)
+                c_yx = from_finished(lambda: self._through(prev_f, self.ys[:k], self.cx, cfg.noise_amp), self.cx, y)
                 # the cycle's coarser parts: F(G(x)) and G(F(y)) through the finished scales
-                c_xyx = (torch.zeros(1, self.cx, *x.shape[-2:]) if not prev_g else
-                         _resize(self._cycle(prev_g, prev_f, self.xs[:k], self.cy, self.cx), x))
-                c_yxy = (torch.zeros(1, self.cy, *y.shape[-2:]) if not prev_g else
-                         _resize(self._cycle(prev_f, prev_g, self.ys[:k], self.cx, self.cy), y))
+                c_xyx = from_finished(lambda: self._cycle(prev_g, prev_f, self.xs[:k], self.cy, self.cx), self.cx, x)
+                c_yxy = from_finished(lambda: self._cycle(prev_f, prev_g, self.ys[:k], self.cx, self.cy), self.cy, y)
                 if identity:  # G(y) and F(x) through the finished scales, without noise (the reference's 'rec')
-                    idt_y = coarser_clean(prev_g, self.ys[:k], self.cy, y)
-                    idt_x = coarser_clean(prev_f, self.xs[:k], self.cx, x)
+                    idt_y = from_finished(lambda: self._through(prev_g, self.ys[:k], self.cy), self.cy, y)
+                    idt_x = from_finished(lambda: self._through(prev_f, self.xs[:k], self.cx), self.cx, x)
             noisy_x = x + cfg.noise_amp * torch.randn_like(x)
             noisy_y = y + cfg.noise_amp * torch.randn_like(y)
 
