@@ -46,7 +46,7 @@ import org.apache.sis.image.PlanarImage;
  *       {@code COMPRESS=ZSTD}), through aircompressor's pure-Java decoder, with predictor 1, 2 or 3;</li>
  *   <li><b>Deflate with the floating-point predictor</b> (3), which SIS refuses;</li>
  *   <li>and, although SIS reads it, <b>pixel-interleaved Deflate</b> with predictor 1 or 2 (the usual GeoTIFF):
- *       this decoder needs about half the CPU (docs/benchmarks.md, "Pipeline ceiling").</li>
+ *       this decoder needs about a quarter less CPU (docs/decisions.md #17).</li>
  * </ul>
  * A cache keeps the last three rows of blocks (at least 32), softly referenced so that a small heap can
  * drop them, because the translator's windows overlap by their margins, along and across rows.
@@ -128,12 +128,14 @@ final class DecodedTiffImage extends PlanarImage {
     }
 
     /**
-     * Whether this class also decodes a file that Apache SIS decodes, because it needs less CPU for it:
-     * Deflate with predictor 1 or 2 in pixel-interleaved blocks (band-separate ones stay with SIS).
+     * Whether this class, not Apache SIS, decodes this file: what SIS cannot ({@link #decodes}), and also
+     * Deflate with predictor 1 or 2 in pixel-interleaved blocks, which SIS decodes with more CPU
+     * (band-separate ones stay with SIS).
      */
-    static boolean decodesFaster(TiffDirectory d, TiffInspector.Facts facts) throws IOException, TiffFormatException {
+    static boolean decodesFile(TiffDirectory d, TiffInspector.Facts facts) throws IOException, TiffFormatException {
         int c = facts.compression();
-        return (c == COMPRESSION_DEFLATE || c == COMPRESSION_ADOBE_DEFLATE) && facts.predictor() != 3
+        return decodes(c, facts.predictor())
+                || (c == COMPRESSION_DEFLATE || c == COMPRESSION_ADOBE_DEFLATE)
                 && unsupportedReason(d, c, facts.predictor(), facts.bands(), facts.dataType()) == null;
     }
 

@@ -333,8 +333,7 @@ public final class GeoTiffRasters {
     private static RenderedImage decodedPixels(Path file, TiffInspector.Facts facts) throws IOException {
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
             TiffDirectory d = TiffDirectory.read(channel);
-            return DecodedTiffImage.decodes(facts.compression(), facts.predictor())
-                    || DecodedTiffImage.decodesFaster(d, facts) ? DecodedTiffImage.open(file, d, facts) : null;
+            return DecodedTiffImage.decodesFile(d, facts) ? DecodedTiffImage.open(file, d, facts) : null;
         } catch (TiffFormatException e) {
             throw invalid(file, e.getMessage());
         }
