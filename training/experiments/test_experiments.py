@@ -192,6 +192,8 @@ def test_misalignment_study_bootstrap_and_seed_means() -> None:
     row, = summarise({("p2p", 4.0): [seed([0.2, 0.4]), seed([0.4, 0.6])]})
     assert row["r_ml"] == pytest.approx(0.4) and row["r_seeds"] == pytest.approx([0.3, 0.5])
     assert row["class_median_abs_err"] == 1.0 and row["seeds"] == 2
+    rows = summarise({(m, px): [seed([0.1])] for m, px in (("pairN1", 4.0), ("pair", 8.0), ("p2p", 8.0), ("pair", 0.0))})
+    assert [(r["method"], r["misalignment_px"]) for r in rows] == [("p2p", 8), ("pair", 0), ("pair", 8), ("pairN1", 4)]
 
 
 def test_tuigan_scenes_take_another_patchs_sar_of_the_same_class() -> None:
@@ -205,3 +207,59 @@ def test_tuigan_scenes_take_another_patchs_sar_of_the_same_class() -> None:
         assert test["split"] == "test" and ref["split"] == "train" and c in ref["classes"]  # never the answer
     water, land = realeval.water_land_masks(realdata.load_pair(chosen[0][1])[0])
     assert water.mean() >= 0.03 and land.mean() >= 0.05          # its water-land contrast is measurable
+
+
+def test_grid_recipes_are_the_study_methods_and_load_as_configs() -> None:
+    import subprocess
+
+    sys.path.insert(0, str(HERE / "real"))
+    from eo2sar_train.config import load_config
+    from misalign_study import NAMES
+
+    out = subprocess.run([str(HERE / "real" / "misalign_grid.sh"), *(f"{m}-m4-s1" for m in NAMES)],
+                         env={"DRY_RUN": "1", "PATH": "/usr/bin:/bin"}, capture_output=True, text=True, check=True)
+    runs = dict(line.split("\t") for line in out.stdout.splitlines())
+    assert list(runs) == [f"mis/{m}-m4-s1" for m in NAMES]
+    for folder, overrides in runs.items():
+        cfg = load_config(HERE / "real" / "real-cpu.yaml", overrides.split())
+        assert cfg.data.misalignment_px == 4 and cfg.seed == cfg.data.seed == 1, folder
+    assert load_config(HERE / "real" / "real-cpu.yaml", runs["mis/pairN5-m4-s1"].split()).loss.pair_n == 5
+    modes = {f: load_config(HERE / "real" / "real-cpu.yaml", o.split()).data.misalignment_mode for f, o in runs.items()}
+    assert modes["mis/p2pconst-m4-s1"] == "constant" and modes["mis/pairfield-m4-s1"] == "field"
+    assert modes["mis/p2p-m4-s1"] == "integer"
+    bad = subprocess.run([str(HERE / "real" / "misalign_grid.sh"), "nosuch-m4-s0"],
+                         env={"DRY_RUN": "1", "PATH": "/usr/bin:/bin"},
+                         capture_output=True, text=True)
+    assert bad.returncode == 2 and "unknown method nosuch" in bad.stderr
+
+
+def test_feature_scale_follows_the_learnt_norm_scale(tmp_path: Path) -> None:
+    sys.path.insert(0, str(HERE / "real"))
+    from feature_scale import measure
+
+    torch.manual_seed(0)
+    cfg = GeneratorConfig(kind="resnet", ngf=8, n_blocks=2, norm="instance")
+    g, f = build_generator(cfg, 4, 1), build_generator(cfg, 1, 4)
+    card = {"input_bands": ["red", "green", "blue", "nir"], "input_scale": [1e-4] * 4, "input_offset": [-0.5] * 4,
+            "output_scale": [22.5], "output_offset": [-12.5]}
+    rng = np.random.default_rng(0)
+    test = [(rng.integers(0, 8000, (4, 32, 32)).astype(np.uint16), rng.normal(-12, 4, (2, 32, 32)).astype(np.float32))]
+
+    def run(name: str) -> dict:
+        (tmp_path / name / "checkpoints").mkdir(parents=True)
+        torch.save({"G": g.state_dict(), "F": f.state_dict(), "card": card,
+                    "generator": {"config": vars(cfg), "in_ch": 4, "out_ch": 1},
+                    "config": {"method": "pairloss", "loss": {"pair_n": 3}}}, tmp_path / name / "checkpoints" / "last.pt")
+        return measure(tmp_path / name, test)
+
+    before = run("a")
+    norm = g.blocks[2][1]              # block 3 = second downsampling: conv, norm, ReLU
+    with torch.no_grad():
+        norm.weight.mul_(0.5)
+        norm.bias.mul_(0.5)
+    after = run("b")
+    assert after["h_g"] == pytest.approx(before["h_g"] / 2, rel=1e-5) and after["h_f"] == before["h_f"]
+    assert after["gamma_g"] < before["gamma_g"] and before["n"] == 3
+    cfg = GeneratorConfig(kind="resnet", ngf=8, n_blocks=2, norm="instance-noaffine")
+    g, f = build_generator(cfg, 4, 1), build_generator(cfg, 1, 4)
+    assert math.isnan(run("c")["gamma_g"])

@@ -28,8 +28,15 @@ from eo2sar_train.metrics import wasserstein_db
 
 CLASSES = ("arable", "forest", "pasture", "urban", "water")
 RUN = re.compile(r"(?P<method>.+)-m(?P<m>\d+(?:\.\d+)?)-s(?P<seed>\d+)$")
-NAMES = {"p2p": "Pix2Pix (L1)", "pair": "CycleGAN + pair loss (N = 3)", "cyc": "CycleGAN",
-         "p2ptol": "Pix2Pix, ±2 px shift-tolerant L1",
+#: display names, in table order
+NAMES = {"p2p": "Pix2Pix (L1)", "p2ptol": "Pix2Pix, ±2 px shift-tolerant L1",
+         "p2punet": "Pix2Pix, the reference's U-Net (dropout 0.5)",
+         "pair": "CycleGAN + pair loss (N = 3)", "cyc": "CycleGAN",
+         **{f"pairN{n}": f"CycleGAN + pair loss, N = {n}, normalised per N" for n in range(1, 6)},
+         "pairinst": "CycleGAN + pair loss, instance norm with learnt affine",
+         "pairinstna": "CycleGAN + pair loss, affine-free instance norm (reference)",
+         "cycinst": "CycleGAN, instance norm with learnt affine",
+         "cycinstna": "CycleGAN, affine-free instance norm (reference)",
          "p2pconst": "Pix2Pix (L1), constant offset", "pairconst": "CycleGAN + pair loss, constant offset",
          "p2pfield": "Pix2Pix (L1), non-rigid field", "pairfield": "CycleGAN + pair loss, non-rigid field"}
 
@@ -60,7 +67,9 @@ def bootstrap_ci(per_patch: np.ndarray, n: int = 10_000, seed: int = 0) -> tuple
 
 def summarise(runs: dict[tuple[str, float], list[dict]]) -> list[dict]:
     rows = []
-    for (method, m), seeds in sorted(runs.items(), key=lambda kv: (kv[0][0], kv[0][1])):
+    order = list(NAMES)
+    for (method, m), seeds in sorted(runs.items(), key=lambda kv: (order.index(kv[0][0]) if kv[0][0] in order
+                                                                    else len(order), kv[0][0], kv[0][1])):
         r = np.array([s["r"] for s in seeds])                 # [seeds, patches]
         lo, hi = bootstrap_ci(r.mean(0))
         pc = {c: {k: float(np.mean([s["per_class"][c][k] for s in seeds])) for k in ("median_err", "w1")}
@@ -134,6 +143,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("root", type=Path)
     ap.add_argument("--json", type=Path)
     ap.add_argument("--figure", type=Path)
+    ap.add_argument("--only", default="", help="score only the runs whose method matches this regex "
+                    "(e.g. 'pairN.*|pair' for the N ablation)")
     a = ap.parse_args(argv)
     index = realdata.load_index()
     test = [(r, *realdata.load_pair(r)) for r in index if r["split"] == "test"]
@@ -147,7 +158,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     # finished runs only: run_round.sh writes train_seconds.txt when the trainer exits
     for d in sorted(p for p in a.root.iterdir() if (p / "train_seconds.txt").is_file()):
         match = RUN.match(d.name)
-        if not match:
+        if not match or (a.only and not re.fullmatch(a.only, match["method"])):
             continue
         s = scores(realeval.model_predictor(d / "checkpoints" / "last.pt")[0], test)
         step = torch.load(d / "checkpoints" / "last.pt", map_location="cpu", weights_only=False).get("step")
