@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -63,6 +64,13 @@ final class CogWriter {
     private final int deflateLevel;
     /** Power of each uint8 code (0 for nodata); null for float images. */
     private final double[] codePower;
+    /**
+     * Per compressing thread: the interleaved block and Deflate's output, reused from block to block (each
+     * 256 KiB for a float block; allocating them anew for every block was a third of the pipeline's garbage).
+     */
+    private final ThreadLocal<byte[][]> scratch = new ThreadLocal<>();
+    /** Blocks whose compression has finished, for the next {@link Level#block} (at most those in flight). */
+    private final ConcurrentLinkedQueue<float[][]> freeBlocks = new ConcurrentLinkedQueue<>();
 
     private CogWriter(RenderedImage image, double nodata, double scale, double offset,
                       WriteOptions.Compression compression, int deflateLevel) {
@@ -159,7 +167,8 @@ final class CogWriter {
         float[][] block(int bx, int n) {
             int x0 = bx * BLOCK;
             int w = Math.min(BLOCK, width - x0);
-            float[][] out = new float[bands][BLOCK * BLOCK];
+            float[][] recycled = freeBlocks.poll();
+            float[][] out = recycled != null ? recycled : new float[bands][BLOCK * BLOCK];
             for (int b = 0; b < bands; b++) {
                 Arrays.fill(out[b], (float) nodata);
                 for (int y = 0; y < n; y++) {
@@ -247,7 +256,11 @@ final class CogWriter {
         }
 
         void submit(Level level, int block, float[][] samples) throws IOException {
-            pending.add(new Pending(level, block, pool.submit(() -> compress(samples))));
+            pending.add(new Pending(level, block, pool.submit(() -> {
+                byte[] data = compress(samples);
+                freeBlocks.add(samples);
+                return data;
+            })));
             while (pending.size() > maxInFlight) {
                 writeHead();
             }
@@ -284,7 +297,15 @@ final class CogWriter {
 
     /** Interleaves the bands into little-endian samples, applies the predictor (uint8) and compresses. */
     private byte[] compress(float[][] samples) {
-        byte[] raw = new byte[BLOCK * BLOCK * bands * bytesPerSample];
+        int length = BLOCK * BLOCK * bands * bytesPerSample;
+        byte[][] buffers = scratch.get();
+        if (buffers == null) {
+            // Deflate's worst case is a few bytes per 16 KiB stored block over the input
+            buffers = new byte[][] {new byte[length], new byte[length + length / 1024 + 64]};
+            scratch.set(buffers);
+        }
+        // uncompressed, the block itself is the result, so it cannot be a reused array
+        byte[] raw = compression == WriteOptions.Compression.NONE ? new byte[length] : buffers[0];
         if (isByte) {
             for (int i = 0, k = 0; i < BLOCK * BLOCK; i++) {
                 for (float[] band : samples) {
@@ -321,11 +342,12 @@ final class CogWriter {
         try {
             d.setInput(raw);
             d.finish();
-            byte[] out = new byte[raw.length / 4 + 64];
+            byte[] out = buffers[1];
             int len = 0;
             while (!d.finished()) {
                 if (len == out.length) {
                     out = Arrays.copyOf(out, out.length * 2);
+                    buffers[1] = out;
                 }
                 len += d.deflate(out, len, out.length - len);
             }

@@ -25,6 +25,7 @@ import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -78,6 +79,7 @@ final class DecodedTiffImage extends PlanarImage {
     private final SampleModel sampleModel;
     private final ColorModel colorModel;
     private final int cachedTiles;
+    private final ThreadLocal<byte[]> scratch = new ThreadLocal<>();
     private final Map<Integer, SoftReference<Raster>> cache = new LinkedHashMap<>(64, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<Integer, SoftReference<Raster>> eldest) {
@@ -197,9 +199,7 @@ final class DecodedTiffImage extends PlanarImage {
                     || offsets[index] + counts[index] > ch.size()) {
                 throw new IllegalStateException(file + ": block " + index + " lies outside the file");
             }
-            ByteBuffer data = TiffDirectory.readAt(ch, offsets[index], (int) counts[index], ByteOrder.BIG_ENDIAN);
-            block = new byte[data.remaining()];
-            data.get(block);
+            block = TiffDirectory.readAt(ch, offsets[index], (int) counts[index], ByteOrder.BIG_ENDIAN).array();
         } catch (IOException e) {
             throw new IllegalStateException(file + ": reading block " + index + " failed: " + e.getMessage(), e);
         }
@@ -269,12 +269,15 @@ final class DecodedTiffImage extends PlanarImage {
         int bps = type.bits() / 8;
         int rows = Math.min(tileHeight, height - origin.y); // the last strip may be shorter
         int rowBytes = tileWidth * bands * bps;
-        byte[] raw = new byte[tileHeight * rowBytes];
+        // uint8 samples keep the decoded bytes as their data buffer; wider types copy them out, so their
+        // bytes go to a per-thread scratch array (a block of 256 x 256 x 3 uint16 is 384 KiB per tile read)
+        byte[] raw = type == RasterDataType.UINT8 ? new byte[tileHeight * rowBytes] : scratch(tileHeight * rowBytes);
         int n = compression == COMPRESSION_ZSTD ? unzstd(block, raw, index) : inflate(block, raw, index);
         if (n < rows * rowBytes) {
             throw new IllegalStateException(file + ": block " + index + " decodes to " + n + " bytes instead of "
                     + rows * rowBytes);
         }
+        Arrays.fill(raw, n, raw.length, (byte) 0); // a short last strip: no rows left over from the block before
         ByteOrder samples = order;
         if (predictor == 3) {
             undoFloatPredictor(raw, rows, rowBytes, bps);
@@ -285,6 +288,15 @@ final class DecodedTiffImage extends PlanarImage {
             undoHorizontalDifferencing(db, rows);
         }
         return Raster.createWritableRaster(sampleModel, db, origin);
+    }
+
+    private byte[] scratch(int length) {
+        byte[] b = scratch.get();
+        if (b == null || b.length != length) {
+            b = new byte[length];
+            scratch.set(b);
+        }
+        return b;
     }
 
     private int unzstd(byte[] block, byte[] raw, int index) {
