@@ -31,6 +31,9 @@ public final class InputCheck {
     public static final double GSD_FACTOR = 2.0;
     private static final int WINDOW = 256;
     private static final int GRID = 3;
+    /** Every STEP-th row and column of a full window: 4096 values per window are plenty for a 2 % percentile,
+     *  and sorting all 590 000 per band cost a quarter of a second before the translation could start. */
+    private static final int STEP = 4;
 
     private InputCheck() {
     }
@@ -137,10 +140,12 @@ public final class InputCheck {
         }
     }
 
-    /** Valid values of one band in up to GRID x GRID windows spread over the image. */
+    /** Valid values of one band in up to GRID x GRID windows spread over the image (every STEP-th row and
+     *  column of a full-size window). */
     static double[] sample(RenderedImage image, int band, OptionalDouble nodata) {
         int w = Math.min(WINDOW, image.getWidth());
         int h = Math.min(WINDOW, image.getHeight());
+        int step = w == WINDOW && h == WINDOW ? STEP : 1; // small images: every pixel
         double[] all = new double[GRID * GRID * w * h];
         int n = 0;
         double[] buf = new double[w * h];
@@ -150,9 +155,12 @@ public final class InputCheck {
                 int y = image.getMinY() + (image.getHeight() - h) * gy / (GRID - 1);
                 Raster r = image.getData(new Rectangle(x, y, w, h));
                 r.getSamples(x, y, w, h, band, buf);
-                for (double d : buf) {
-                    if (Double.isFinite(d) && (nodata.isEmpty() || d != nodata.getAsDouble())) {
-                        all[n++] = d;
+                for (int yy = 0; yy < h; yy += step) {
+                    for (int xx = 0; xx < w; xx += step) {
+                        double d = buf[yy * w + xx];
+                        if (Double.isFinite(d) && (nodata.isEmpty() || d != nodata.getAsDouble())) {
+                            all[n++] = d;
+                        }
                     }
                 }
                 if (image.getWidth() <= w && image.getHeight() <= h) {
