@@ -61,6 +61,8 @@ final class DecodedTiffImage extends PlanarImage {
     private static final int PHOTOMETRIC_YCBCR = 6;
     private static final int MIN_CACHED_TILES = 32;
     private static final int CACHED_TILE_ROWS = 3;
+    /** One scratch block per reading thread, shared by all images: a server's long-lived workers keep one each. */
+    private static final ThreadLocal<byte[]> SCRATCH = new ThreadLocal<>();
 
     private final Path file;
     private final int compression;
@@ -79,7 +81,6 @@ final class DecodedTiffImage extends PlanarImage {
     private final SampleModel sampleModel;
     private final ColorModel colorModel;
     private final int cachedTiles;
-    private final ThreadLocal<byte[]> scratch = new ThreadLocal<>();
     private final Map<Integer, SoftReference<Raster>> cache = new LinkedHashMap<>(64, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<Integer, SoftReference<Raster>> eldest) {
@@ -290,11 +291,11 @@ final class DecodedTiffImage extends PlanarImage {
         return Raster.createWritableRaster(sampleModel, db, origin);
     }
 
-    private byte[] scratch(int length) {
-        byte[] b = scratch.get();
+    private static byte[] scratch(int length) {
+        byte[] b = SCRATCH.get();
         if (b == null || b.length != length) {
             b = new byte[length];
-            scratch.set(b);
+            SCRATCH.set(b);
         }
         return b;
     }
