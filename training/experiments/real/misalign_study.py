@@ -30,7 +30,8 @@ CLASSES = ("arable", "forest", "pasture", "urban", "water")
 RUN = re.compile(r"(?P<method>.+)-m(?P<m>\d+(?:\.\d+)?)-s(?P<seed>\d+)$")
 #: display names, in table order
 NAMES = {"p2p": "Pix2Pix (L1)", "p2ptol": "Pix2Pix, ±2 px shift-tolerant L1",
-         "p2punet": "Pix2Pix, the reference's U-Net (dropout 0.5)",
+         "p2punet": "Pix2Pix, the reference's U-Net (dropout 0.5), 1200 steps",
+         "p2punetc": "Pix2Pix, the reference's U-Net (dropout 0.5), 3600 steps = the same compute",
          "pair": "CycleGAN + pair loss (N = 3)", "cyc": "CycleGAN",
          **{f"pairN{n}": f"CycleGAN + pair loss, N = {n}, normalised per N" for n in range(1, 6)},
          "pairinst": "CycleGAN + pair loss, instance norm with learnt affine",
