@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import sys
 from pathlib import Path
 
@@ -181,7 +182,7 @@ def test_shipped_real_models_cards_and_tile_invariance(name: str, bands: list[st
 
 def test_misalignment_study_bootstrap_and_seed_means() -> None:
     sys.path.insert(0, str(HERE / "real"))
-    from misalign_study import bootstrap_ci, summarise
+    from misalign_study import CLASSES, bootstrap_ci, markdown, summarise
 
     assert bootstrap_ci(np.full(15, 0.4)) == (pytest.approx(0.4), pytest.approx(0.4))
     noisy = np.random.default_rng(0).normal(0.4, 0.2, 15)
@@ -194,6 +195,13 @@ def test_misalignment_study_bootstrap_and_seed_means() -> None:
     assert row["class_median_abs_err"] == 1.0 and row["seeds"] == 2
     rows = summarise({(m, px): [seed([0.1])] for m, px in (("pairN1", 4.0), ("pair", 8.0), ("p2p", 8.0), ("pair", 0.0))})
     assert [(r["method"], r["misalignment_px"]) for r in rows] == [("p2p", 8), ("pair", 0), ("pair", 8), ("pairN1", 4)]
+    base = {"method": "linreg", "r_ml": -0.2, "r_ci": (-0.3, -0.1), "w1": 1.0, "checker": 1.0, "water_land": 4.0,
+            "class_median_abs_err": 1.0, "per_class": {c: {"median_err": -1.0, "w1": 2.0} for c in CLASSES}}
+    table = markdown(rows, [base]).splitlines()
+    cells = lambda line: len(re.split(r"(?<!\\)\|", line)) - 2  # noqa: E731  (escaped \| stays in its cell)
+    assert {cells(line) for line in table} == {cells(table[0])}
+    assert table[2].startswith("| linear regression | – | −0.20 [−0.30, −0.10] |")
+    assert markdown([row], []).endswith("| 10 / 1, 1 |")          # one step count for the seeds, then their seconds
 
 
 def test_tuigan_scenes_take_another_patchs_sar_of_the_same_class() -> None:

@@ -28,6 +28,7 @@ from eo2sar_train.metrics import wasserstein_db
 
 CLASSES = ("arable", "forest", "pasture", "urban", "water")
 RUN = re.compile(r"(?P<method>.+)-m(?P<m>\d+(?:\.\d+)?)-s(?P<seed>\d+)$")
+BASELINES = {"constant": "constant (training median)", "linreg": "linear regression", "best-band (nir)": "best band (nir)"}
 #: display names, in table order
 NAMES = {"p2p": "Pix2Pix (L1)", "p2ptol": "Pix2Pix, ±2 px shift-tolerant L1",
          "p2punet": "Pix2Pix, the reference's U-Net (dropout 0.5), 1200 steps",
@@ -88,22 +89,25 @@ def summarise(runs: dict[tuple[str, float], list[dict]]) -> list[dict]:
 
 def markdown(rows: list[dict], base: list[dict]) -> str:
     head = ("| method | misalignment | r_ml [95 % CI] | seeds' r | W1 dB | checker | water−land dB | "
-            "class median |err| dB | " + " | ".join(f"{c} Δ / W1" for c in CLASSES) + " | steps, s per run |")
+            "class median mean \\|Δ\\| dB | " + " | ".join(f"{c} Δ / W1" for c in CLASSES) + " | steps / s per run |")
     out = [head, "|" + "---|" * (9 + len(CLASSES))]
     for b in base:
         pcs = " | ".join(f"{b['per_class'][c]['median_err']:+.1f} / {b['per_class'][c]['w1']:.1f}" for c in CLASSES)
-        out.append(f"| {b['method']} | – | {b['r_ml']:.2f} [{b['r_ci'][0]:.2f}, {b['r_ci'][1]:.2f}] | | "
+        out.append(f"| {BASELINES.get(b['method'], b['method'])} | – | {b['r_ml']:.2f} [{b['r_ci'][0]:.2f}, {b['r_ci'][1]:.2f}] | | "
                    f"{b['w1']:.2f} | {b['checker']:.2f} | {b['water_land']:.1f} | {b['class_median_abs_err']:.1f} | "
                    f"{pcs} | |")
     for r in rows:
         pcs = " | ".join(f"{r['per_class'][c]['median_err']:+.1f} / {r['per_class'][c]['w1']:.1f}"
                          if c in r["per_class"] else "–" for c in CLASSES)
-        steps = ", ".join(f"{st[0]} / {st[1]:.0f}" for st in r["steps_seconds"] if st)
+        done = [st for st in r["steps_seconds"] if st]
+        steps = (f"{done[0][0]} / " + ", ".join(f"{st[1]:.0f}" for st in done) if len({st[0] for st in done}) == 1
+                 else ", ".join(f"{st[0]} / {st[1]:.0f}" for st in done))
         out.append(f"| {NAMES.get(r['method'], r['method'])} | {r['misalignment_px']:g} px | {r['r_ml']:.2f} "
                    f"[{r['r_ci'][0]:.2f}, {r['r_ci'][1]:.2f}] | {' / '.join(f'{v:.2f}' for v in r['r_seeds'])} | "
                    f"{r['w1']:.2f} | {r['checker']:.2f} | {r['water_land']:.1f} | {r['class_median_abs_err']:.1f} | "
                    f"{pcs} | {steps} |")
-    return "\n".join(out)
+    # typographic minus signs in the numbers, as in the docs' tables
+    return "\n".join(re.sub(r"(?<![\w.])-(?=\d)", "−", line) for line in out)
 
 
 def figure(rows: list[dict], base: list[dict], path: Path) -> None:
