@@ -5,7 +5,8 @@
 #   p2p        Pix2Pix, plain L1: 1200 steps at 96 px chips;
 #   p2ptol     Pix2Pix, L1 to the best SAR shift within +-2 px (the shipped loss): the same;
 #   p2punet    Pix2Pix with the reference's U-Net (dropout 0.5, transposed convs), depth 5 for 96 px chips:
-#              1200 steps, a third of the ResNet's compute; p2punetc: 3600 steps, the same compute;
+#              1200 steps, a third of the ResNet's compute; p2punetc: 3600 steps, the same compute
+#              (real-cpu.yaml stops at max_steps=2000, so longer recipes raise it);
 #   pair       CycleGAN + pair loss (N = 3; about 2x the cost per step): 580 steps at 64 px chips;
 #   pairN1..5  the same with N = 1..5 and the pair loss normalised per N (loss.pair_norm=scale);
 #   cyc        CycleGAN: the same as pair without the pair loss;
@@ -29,7 +30,7 @@ declare -A RECIPE=(
   [p2p]="$P2P $BATCH"
   [p2ptol]="$P2P $BATCH loss.l1_max_shift=2"
   [p2punet]="$P2P $UNET"
-  [p2punetc]="$P2P $UNET optim.epochs=180 optim.epochs_decay=180"
+  [p2punetc]="$P2P $UNET optim.epochs=180 optim.epochs_decay=180 optim.max_steps=3600"
   [pair]="method=pairloss $BATCH $CYC"
   [cyc]="method=cyclegan $BATCH $CYC"
   [pairinst]="method=pairloss model.generator.norm=instance $NET $CYC"
