@@ -114,7 +114,7 @@ def figure(rows: list[dict], base: list[dict], path: Path) -> None:
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
     from figures import _save, plt
 
-    fig, axes = plt.subplots(1, 3, figsize=(12, 3.4))
+    fig, axes = plt.subplots(1, 3, figsize=(12, 4.8))
     for method in sorted({r["method"] for r in rows}):
         rs = sorted((r for r in rows if r["method"] == method), key=lambda r: r["misalignment_px"])
         if len(rs) < 2:  # a single misalignment (the constant-offset and field runs): in the table only
@@ -128,7 +128,7 @@ def figure(rows: list[dict], base: list[dict], path: Path) -> None:
         axes[1].plot(m, [r["class_median_abs_err"] for r in rs], marker="o", label=label)
         axes[2].plot(m, [r["water_land"] for r in rs], marker="o", label=label)
     for b, style in zip(base, (":", "--", "-.")):
-        axes[0].axhline(b["r_ml"], color="grey", ls=style, lw=1, label=b["method"])
+        axes[0].axhline(b["r_ml"], color="grey", ls=style, lw=1, label=BASELINES.get(b["method"], b["method"]))
         axes[1].axhline(b["class_median_abs_err"], color="grey", ls=style, lw=1)
         axes[2].axhline(b["water_land"], color="grey", ls=style, lw=1)
     axes[2].axhline(10.8, color="k", lw=1, label="real VV")
@@ -137,8 +137,10 @@ def figure(rows: list[dict], base: list[dict], path: Path) -> None:
         ax.set_xlabel("injected SAR misalignment (px)")
         ax.set_title(t, fontsize=9)
         ax.set_xticks(sorted({r["misalignment_px"] for r in rows}))
-    axes[0].legend(fontsize=6)
-    axes[2].legend(fontsize=6)
+    handles, labels = axes[0].get_legend_handles_labels()
+    h2, l2 = axes[2].get_legend_handles_labels()
+    fig.legend(handles + h2[-1:], labels + l2[-1:], loc="lower center", ncol=3, fontsize=7, frameon=False)
+    fig.subplots_adjust(bottom=0.33, top=0.88, wspace=0.25)
     fig.suptitle("Real test split (15 patches, 9 sites): training under injected misalignment (means over seeds)", fontsize=9)
     _save(fig, path, dpi=100)
 
