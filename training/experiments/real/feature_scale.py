@@ -22,19 +22,16 @@ import torch
 from torch import nn
 
 from eo2sar_train import realdata
-from eo2sar_train.export import _strip_prefixes
+from eo2sar_train.export import _strip_prefixes, load_generator
 from eo2sar_train.models import GeneratorConfig, build_generator
 
 
-def _nets(ckpt: dict) -> tuple[nn.Module, nn.Module]:
+def _f_net(ckpt: dict) -> nn.Module:
+    """F, the SAR->EO generator of a cycle checkpoint (export.load_generator rebuilds only G)."""
     spec = ckpt["generator"]
-    cfg = GeneratorConfig(**spec["config"])
-    nets = []
-    for key, cin, cout in (("G", spec["in_ch"], spec["out_ch"]), ("F", spec["out_ch"], spec["in_ch"])):
-        g = build_generator(cfg, cin, cout)
-        g.load_state_dict(_strip_prefixes(ckpt[key]))
-        nets.append(g.eval())
-    return nets[0], nets[1]
+    f = build_generator(GeneratorConfig(**spec["config"]), spec["out_ch"], spec["in_ch"])
+    f.load_state_dict(_strip_prefixes(ckpt["F"]))
+    return f.eval()
 
 
 def _gamma(g: nn.Module, n: int) -> float:
@@ -45,8 +42,8 @@ def _gamma(g: nn.Module, n: int) -> float:
 
 
 def measure(run: Path, test: list[tuple[np.ndarray, np.ndarray]]) -> dict:
-    ckpt = torch.load(run / "checkpoints" / "last.pt", map_location="cpu", weights_only=False)
-    g, f = _nets(ckpt)
+    g, ckpt = load_generator(run / "checkpoints" / "last.pt")
+    f = _f_net(ckpt)
     n = int(ckpt["config"]["loss"]["pair_n"])
     card = ckpt["card"]
     bands = [realdata.EO_BAND_NAMES.index(b) for b in card["input_bands"]]
