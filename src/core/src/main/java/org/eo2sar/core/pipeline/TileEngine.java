@@ -1,7 +1,7 @@
 package org.eo2sar.core.pipeline;
 
 import java.awt.Rectangle;
-import java.awt.image.Raster;
+import java.awt.image.DataBuffer;
 import java.awt.image.RenderedImage;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.OptionalDouble;
 import org.eo2sar.core.Eo2SarException;
 import org.eo2sar.core.model.OnnxGenerator;
+import org.eo2sar.core.raster.WindowSamples;
 import org.eo2sar.core.tiling.Tile;
 import org.eo2sar.core.tiling.TilePlan;
 
@@ -32,6 +33,8 @@ final class TileEngine {
     /** Source band whose 0 is nodata (RGBA alpha), -1 = none. */
     private final int alphaBand;
     private final float nodata;
+    /** Floating-point samples can be NaN (masked); integer ones never are. */
+    private final boolean floatSource;
     private final Stitch stitch;
     private final int batchSize;
     private final int runBatch;
@@ -49,6 +52,8 @@ final class TileEngine {
         this.outOffset = floats(generator.card().outputOffset());
         this.hasNodata = nodata.isPresent();
         this.nodata = hasNodata ? (float) nodata.getAsDouble() : Float.NaN;
+        int type = image.getSampleModel().getDataType();
+        this.floatSource = type == DataBuffer.TYPE_FLOAT || type == DataBuffer.TYPE_DOUBLE;
         this.stitch = stitch;
         this.batchSize = batchSize;
         // a model with a fixed batch dimension always gets full batches (unused slots stay zero)
@@ -64,6 +69,9 @@ final class TileEngine {
         final FloatBuffer input;
         final FloatBuffer output;
         final boolean[][] nodataMasks;
+        /** Per slot: whether its mask has any pixel set (else the mask is not even filled). */
+        final boolean[] masked;
+        final float[] row;
         float[][] samples = new float[0][];
         float[] alpha = new float[0];
 
@@ -74,6 +82,8 @@ final class TileEngine {
             input = direct(slots * bands.length * px);
             output = direct(slots * outScale.length * px);
             nodataMasks = new boolean[batchSize][(int) px];
+            masked = new boolean[batchSize];
+            row = new float[ws];
         }
     }
 
@@ -120,10 +130,8 @@ final class TileEngine {
      */
     private boolean readWindow(Tile t, Buffers buf, int slot) {
         int ws = plan.windowSize();
-        int w = plan.width();
-        int h = plan.height();
-        int[] xs = TilePlan.reflectRange(t.windowX(), ws, w);
-        int[] ys = TilePlan.reflectRange(t.windowY(), ws, h);
+        int[] xs = TilePlan.reflectRange(t.windowX(), ws, plan.width());
+        int[] ys = TilePlan.reflectRange(t.windowY(), ws, plan.height());
         int x0 = min(xs), x1 = max(xs), y0 = min(ys), y1 = max(ys);
         int rw = x1 - x0 + 1, rh = y1 - y0 + 1;
         Rectangle src = new Rectangle(image.getMinX() + x0, image.getMinY() + y0, rw, rh);
@@ -138,32 +146,34 @@ final class TileEngine {
             }
             WindowSamples.read(image, src, new int[] {alphaBand}, new float[][] {buf.alpha});
         }
+        // the mask is computed on the raw samples, before they are normalised in place below
         boolean[] mask = buf.nodataMasks[slot];
-        float[] row = new float[ws];
+        buf.masked[slot] = (hasNodata || alphaBand >= 0 || floatSource) && mask(buf, mask, xs, ys, x0, y0, rw);
+        for (int b = 0; b < nb; b++) {
+            normalise(buf.samples[b], rw * rh, inScale[b], inOffset[b]);
+        }
+        // a window inside the image is one contiguous row of the source per window row; one that
+        // reaches past an edge repeats (reflects) source columns
+        boolean straight = rw == ws;
+        float[] row = buf.row;
         int base = slot * nb * ws * ws;
-        // nodata: every selected band equals the nodata value, or any band is NaN
-        for (int y = 0; y < ws; y++) {
-            int sy = (ys[y] - y0) * rw;
-            for (int x = 0; x < ws; x++) {
-                int s = sy + xs[x] - x0;
-                boolean allNodata = hasNodata;
-                boolean nan = false;
-                for (int b = 0; b < nb; b++) {
-                    float v = buf.samples[b][s];
-                    nan |= Float.isNaN(v);
-                    allNodata &= v == nodata;
+        for (int b = 0; b < nb; b++) {
+            float[] sb = buf.samples[b];
+            for (int y = 0; y < ws; y++) {
+                int sy = (ys[y] - y0) * rw;
+                int dst = base + (b * ws + y) * ws;
+                if (straight) {
+                    buf.input.put(dst, sb, sy, ws);
+                } else {
+                    for (int x = 0; x < ws; x++) {
+                        row[x] = sb[sy + xs[x] - x0];
+                    }
+                    buf.input.put(dst, row, 0, ws);
                 }
-                mask[y * ws + x] = allNodata || nan || alphaBand >= 0 && buf.alpha[s] == 0;
             }
-            for (int b = 0; b < nb; b++) {
-                float[] sb = buf.samples[b];
-                float sc = inScale[b], of = inOffset[b];
-                for (int x = 0; x < ws; x++) {
-                    float v = sb[sy + xs[x] - x0];
-                    row[x] = Float.isNaN(v) ? of : v * sc + of;
-                }
-                buf.input.put(base + (b * ws + y) * ws, row, 0, ws);
-            }
+        }
+        if (!buf.masked[slot]) {
+            return true;
         }
         int rx0 = 0, ry0 = 0, rx1 = ws, ry1 = ws;
         if (stitch == Stitch.CROP) {
@@ -180,6 +190,47 @@ final class TileEngine {
             }
         }
         return false;
+    }
+
+    /**
+     * Fills the window's nodata mask: every selected band equals the nodata value, any band is NaN,
+     * or the alpha band is 0. Returns whether any pixel is masked.
+     */
+    private boolean mask(Buffers buf, boolean[] mask, int[] xs, int[] ys, int x0, int y0, int rw) {
+        int ws = plan.windowSize();
+        int nb = bands.length;
+        boolean any = false;
+        for (int y = 0; y < ws; y++) {
+            int sy = (ys[y] - y0) * rw;
+            for (int x = 0; x < ws; x++) {
+                int s = sy + xs[x] - x0;
+                boolean allNodata = hasNodata;
+                boolean nan = false;
+                for (int b = 0; b < nb; b++) {
+                    float v = buf.samples[b][s];
+                    nan |= Float.isNaN(v);
+                    allNodata &= v == nodata;
+                }
+                boolean m = allNodata || nan || alphaBand >= 0 && buf.alpha[s] == 0;
+                mask[y * ws + x] = m;
+                any |= m;
+            }
+        }
+        return any;
+    }
+
+    /** v * scale + offset over {@code a[0..n)}; NaN (masked anyway) becomes the normalised 0. */
+    private void normalise(float[] a, int n, float scale, float offset) {
+        if (floatSource) {
+            for (int i = 0; i < n; i++) {
+                float v = a[i];
+                a[i] = v != v ? offset : v * scale + offset;
+            }
+        } else {
+            for (int i = 0; i < n; i++) {
+                a[i] = a[i] * scale + offset;
+            }
+        }
     }
 
     /** Denormalises slot {@code slot} of the output into a result for {@code t}; nodata → NaN. */
@@ -200,15 +251,22 @@ final class TileEngine {
         int nout = outScale.length;
         float[] data = new float[nout * ow * oh];
         boolean[] mask = buf.nodataMasks[slot];
+        boolean masked = buf.masked[slot];
         int base = slot * nout * ws * ws;
         for (int b = 0; b < nout; b++) {
             float sc = outScale[b], of = outOffset[b];
             for (int y = 0; y < oh; y++) {
                 int d = (b * oh + y) * ow;
                 buf.output.get(base + (b * ws + oy + y) * ws + ox, data, d, ow);
-                int m = (oy + y) * ws + ox;
-                for (int x = 0; x < ow; x++) {
-                    data[d + x] = mask[m + x] ? Float.NaN : data[d + x] * sc + of;
+                if (masked) {
+                    int m = (oy + y) * ws + ox;
+                    for (int x = 0; x < ow; x++) {
+                        data[d + x] = mask[m + x] ? Float.NaN : data[d + x] * sc + of;
+                    }
+                } else {
+                    for (int x = d; x < d + ow; x++) {
+                        data[x] = data[x] * sc + of;
+                    }
                 }
             }
         }

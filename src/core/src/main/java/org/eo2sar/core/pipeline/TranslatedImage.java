@@ -9,6 +9,8 @@ import java.awt.image.BandedSampleModel;
 import java.awt.image.ColorModel;
 import java.awt.image.ComponentColorModel;
 import java.awt.image.DataBuffer;
+import java.awt.image.DataBufferByte;
+import java.awt.image.DataBufferFloat;
 import java.awt.image.Raster;
 import java.awt.image.RenderedImage;
 import java.awt.image.SampleModel;
@@ -76,6 +78,8 @@ public final class TranslatedImage implements RenderedImage, AutoCloseable {
     private final LinkedHashMap<Integer, WindowResult> cache;
     private final BitSet batchesDone = new BitSet();
     private final int prefetch;
+    /** The batch of the tile last asked for (guarded by {@link #lock}). */
+    private int consumerBatch = -1;
 
     private final AtomicLong tilesRun = new AtomicLong();
     private final AtomicLong tilesSkipped = new AtomicLong();
@@ -128,9 +132,9 @@ public final class TranslatedImage implements RenderedImage, AutoCloseable {
         this.preSkipped = skipped;
         tilesSkipped.set(skipped);
         tilesDone.set(skipped);
-        this.prefetch = workers;
-        // FEATHER needs the window row above while producing the next one; CROP only what's in flight
-        int capacity = batchSize * (2 * workers + 2) + (stitch == Stitch.FEATHER ? 2 * plan.cols() + 4 : 0);
+        this.prefetch = prefetchDepth(plan, engine.outBands(), batchSize, workers);
+        // FEATHER needs the window row above while producing the next one; CROP only what's ahead or in flight
+        int capacity = batchSize * (prefetch + 2 * workers + 2) + (stitch == Stitch.FEATHER ? 2 * plan.cols() + 4 : 0);
         this.cache = new LinkedHashMap<>(16, 0.75f, true) {
             private static final long serialVersionUID = 1L;
 
@@ -217,11 +221,8 @@ public final class TranslatedImage implements RenderedImage, AutoCloseable {
                 return cached;
             }
             f = submit(b);
-            for (int p = b + 1; p <= b + prefetch && p < batches.size() && inflight.size() < 2 * workers; p++) {
-                if (!batchesDone.get(p)) {
-                    submit(p);
-                }
-            }
+            consumerBatch = b;
+            topUp();
         }
         WindowResult[] rs;
         try {
@@ -239,6 +240,32 @@ public final class TranslatedImage implements RenderedImage, AutoCloseable {
             }
         }
         throw new IllegalStateException("batch " + b + " has no tile " + tileIndex);
+    }
+
+    /**
+     * How many batches the workers may run ahead of the one last asked for: about a row of tiles, so that
+     * while the consumer is busy with a finished row (a COG writer cutting blocks and overviews) the workers
+     * go on with the next, capped at 16 MiB of finished cores.
+     */
+    private static int prefetchDepth(TilePlan plan, int outBands, int batchSize, int workers) {
+        long batchBytes = (long) batchSize * plan.tileSize() * plan.tileSize() * outBands * Float.BYTES;
+        long cap = Math.max(1, (16L << 20) / batchBytes);
+        long row = (plan.cols() + batchSize - 1) / batchSize + workers;
+        return (int) Math.max(workers, Math.min(row, cap));
+    }
+
+    /**
+     * Keeps up to 2 x workers batches in flight among the {@link #prefetch} after the consumer's; called when
+     * the consumer asks and when a batch ends, so the workers go on while the consumer is busy. Must hold
+     * {@link #lock}.
+     */
+    private void topUp() {
+        int b = consumerBatch;
+        for (int p = b + 1; p <= b + prefetch && p < batches.size() && inflight.size() < 2 * workers; p++) {
+            if (!batchesDone.get(p) && !inflight.containsKey(p)) {
+                submit(p);
+            }
+        }
     }
 
     /** Must hold {@link #lock}. */
@@ -299,6 +326,9 @@ public final class TranslatedImage implements RenderedImage, AutoCloseable {
                 inflight.remove(b);
                 first = !batchesDone.get(b);
                 batchesDone.set(b);
+                if (!cancelled) {
+                    topUp();
+                }
             }
             lastEnd.accumulateAndGet(System.nanoTime(), Math::max);
             if (first) {
@@ -351,19 +381,17 @@ public final class TranslatedImage implements RenderedImage, AutoCloseable {
             }
         }
         Point origin = new Point(source.getMinX() + tile.coreX(), source.getMinY() + tile.coreY());
-        WritableRaster raster = Raster.createWritableRaster(sampleModel, origin);
+        // the band arrays become the tile's own data buffer (SampleModel.setSamples would copy them sample by sample)
+        if (outputType == OutputType.FLOAT32) {
+            return Raster.createWritableRaster(sampleModel, new DataBufferFloat(out, t * t), origin);
+        }
+        byte[][] codes = new byte[nb][t * t];
         for (int b = 0; b < nb; b++) {
-            if (outputType == OutputType.FLOAT32) {
-                raster.setSamples(origin.x, origin.y, t, t, b, out[b]);
-            } else {
-                int[] v = new int[t * t];
-                for (int i = 0; i < v.length; i++) {
-                    v[i] = OutputType.toUint8(out[b][i]);
-                }
-                raster.setSamples(origin.x, origin.y, t, t, b, v);
+            for (int i = 0; i < t * t; i++) {
+                codes[b][i] = (byte) OutputType.toUint8(out[b][i]);
             }
         }
-        return raster;
+        return Raster.createWritableRaster(sampleModel, new DataBufferByte(codes, t * t), origin);
     }
 
     /** Blends every window covering the core with linear ramps across a band of width M around each seam. */

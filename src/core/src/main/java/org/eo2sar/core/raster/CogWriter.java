@@ -62,7 +62,7 @@ final class CogWriter {
     private final double offset;
     private final WriteOptions.Compression compression;
     private final int deflateLevel;
-    /** Power of each uint8 code (0 for nodata); null for float images. */
+    /** Power of each uint8 code (NaN for nodata); null for float images. */
     private final double[] codePower;
     /**
      * Per compressing thread: the interleaved block and Deflate's output, reused from block to block (each
@@ -93,7 +93,7 @@ final class CogWriter {
         if (isByte) {
             codePower = new double[256];
             for (int c = 0; c < 256; c++) {
-                codePower[c] = c == nodata ? 0 : Math.pow(10, (c * scale + offset) / 10);
+                codePower[c] = c == nodata ? Double.NaN : Math.pow(10, (c * scale + offset) / 10);
             }
         } else {
             codePower = null;
@@ -125,6 +125,9 @@ final class CogWriter {
         int rows;          // rows held in the strip
         int firstRow;      // level row of strip row 0
         Level child;
+        /** Scratch for {@link #addHalf}: powers of a top and a bottom parent row. */
+        double[] topPower;
+        double[] bottomPower;
         /** Spool offset and compressed size of each block, row-major. */
         final long[] spoolOffset;
         final int[] size;
@@ -182,52 +185,59 @@ final class CogWriter {
         void addHalf(Level parent, int n) {
             int out = (n + 1) / 2;
             int pw = parent.width;
+            if (topPower == null) {
+                topPower = new double[pw + 1];
+                bottomPower = new double[pw + 1];
+            }
             for (int b = 0; b < bands; b++) {
                 float[] p = parent.strip[b];
                 float[] s = strip[b];
                 for (int r = 0; r < out; r++) {
-                    int top = 2 * r * pw;
-                    int bottom = 2 * r + 1 < n ? top + pw : -1;
+                    // linear power of the two parent rows, once per parent pixel; NaN = nodata, also past the
+                    // right edge and below the last row, so the loop below needs no edge cases
+                    powers(p, 2 * r * pw, pw, topPower);
+                    if (2 * r + 1 < n) {
+                        powers(p, (2 * r + 1) * pw, pw, bottomPower);
+                    } else {
+                        Arrays.fill(bottomPower, Double.NaN);
+                    }
                     int row = (rows + r) * width;
                     for (int x = 0; x < width; x++) {
-                        int left = 2 * x;
-                        boolean right = left + 1 < pw;
-                        double sum = 0;
-                        int count = 0;
-                        for (int i = 0; i < 4; i++) {
-                            int base = i < 2 ? top : bottom;
-                            if (base < 0 || (i & 1) == 1 && !right) {
-                                continue;
-                            }
-                            double power = power(p[base + left + (i & 1)]);
-                            if (power >= 0) {
-                                sum += power;
-                                count++;
-                            }
-                        }
+                        // branch-free: "q >= 0" is false for NaN
+                        double a = topPower[2 * x], c = topPower[2 * x + 1];
+                        double d = bottomPower[2 * x], e = bottomPower[2 * x + 1];
+                        int count = (a >= 0 ? 1 : 0) + (c >= 0 ? 1 : 0) + (d >= 0 ? 1 : 0) + (e >= 0 ? 1 : 0);
+                        double sum = (a >= 0 ? a : 0) + (c >= 0 ? c : 0) + (d >= 0 ? d : 0) + (e >= 0 ? e : 0);
                         s[row + x] = count == 0 ? (float) nodata : fromPower(sum / count);
                     }
                 }
             }
             rows += out;
         }
-    }
 
-    /** Linear power of a sample, or -1 when it is nodata. */
-    private double power(float v) {
-        if (isByte) {
-            int c = (int) v;
-            return c == nodata ? -1 : codePower[c];
+        /** {@code dst[i]} = power of {@code src[from + i]} (NaN for nodata) for i < w, and NaN at {@code dst[w]}. */
+        private void powers(float[] src, int from, int w, double[] dst) {
+            if (isByte) {
+                for (int i = 0; i < w; i++) {
+                    dst[i] = codePower[(int) src[from + i]];
+                }
+            } else {
+                float nd = (float) nodata;
+                for (int i = 0; i < w; i++) {
+                    float v = src[from + i];
+                    dst[i] = DbPower.power(v == nd ? Float.NaN : v);
+                }
+            }
+            dst[w] = Double.NaN;
         }
-        return Float.isNaN(v) || v == nodata ? -1 : Math.exp(v * (Math.log(10) / 10));
     }
 
     private float fromPower(double p) {
-        double db = 10 * Math.log10(p);
+        float db = DbPower.db(p);
         if (isByte) {
             return Math.max(1, Math.min(255, Math.round((db - offset) / scale)));
         }
-        return (float) db;
+        return db;
     }
 
     /** Blocks compressed on a pool and appended to the spool file in submission order. */
@@ -383,7 +393,6 @@ final class CogWriter {
         int minX = image.getMinX();
         int minY = image.getMinY();
         var bounds = new Rectangle(minX, minY, image.getWidth(), image.getHeight());
-        float[] samples = new float[0];
         for (int ty = image.getMinTileY(); ty < image.getMinTileY() + image.getNumYTiles(); ty++) {
             int rowTop = Integer.MAX_VALUE;
             int rowBottom = Integer.MIN_VALUE;
@@ -395,16 +404,10 @@ final class CogWriter {
                 }
                 rowTop = Math.min(rowTop, r.y);
                 rowBottom = Math.max(rowBottom, r.y + r.height);
-                if (samples.length < r.width * r.height) {
-                    samples = new float[r.width * r.height];
-                }
+                // straight into the strip: rows of the strip's width, starting at the strip's first row
+                var stripRect = new Rectangle(minX, minY + full.firstRow, full.width, full.strip[0].length / full.width);
                 for (int b = 0; b < bands; b++) {
-                    tile.getSamples(r.x, r.y, r.width, r.height, b, samples);
-                    float[] s = full.strip[b];
-                    for (int y = 0; y < r.height; y++) {
-                        int stripRow = r.y - minY + y - full.firstRow;
-                        System.arraycopy(samples, y * r.width, s, stripRow * full.width + r.x - minX, r.width);
-                    }
+                    WindowSamples.copy(tile, r, b, full.strip[b], stripRect);
                 }
             }
             if (rowBottom > rowTop) {

@@ -27,10 +27,15 @@ class FunctionImage implements RenderedImage {
     private final PixelFunction f;
 
     FunctionImage(int width, int height, int bands, int dataType, int tileSize, PixelFunction f) {
+        this(width, height, new java.awt.image.BandedSampleModel(dataType, tileSize, tileSize, bands), f);
+    }
+
+    /** With the given tile layout (square tiles of the sample model's width), e.g. pixel-interleaved. */
+    FunctionImage(int width, int height, SampleModel sampleModel, PixelFunction f) {
         this.width = width;
         this.height = height;
-        this.tileSize = tileSize;
-        this.sampleModel = new java.awt.image.BandedSampleModel(dataType, tileSize, tileSize, bands);
+        this.tileSize = sampleModel.getWidth();
+        this.sampleModel = sampleModel;
         this.f = f;
     }
 

@@ -1,4 +1,4 @@
-package org.eo2sar.core.pipeline;
+package org.eo2sar.core.raster;
 
 import java.awt.Rectangle;
 import java.awt.image.ComponentSampleModel;
@@ -19,7 +19,7 @@ import java.awt.image.RenderedImage;
  * (pixel-interleaved or banded), one array loop per row. Values are those of
  * {@code Raster.getSamples(..., float[])}: unsigned for byte and ushort, signed for short and int.
  */
-final class WindowSamples {
+public final class WindowSamples {
     private WindowSamples() {
     }
 
@@ -27,7 +27,7 @@ final class WindowSamples {
      * Fills {@code dst[i]} with band {@code bands[i]} of {@code rect} (image coordinates), row-major,
      * {@code rect.width} samples per row.
      */
-    static void read(RenderedImage image, Rectangle rect, int[] bands, float[][] dst) {
+    public static void read(RenderedImage image, Rectangle rect, int[] bands, float[][] dst) {
         int tw = image.getTileWidth(), th = image.getTileHeight();
         int ox = image.getTileGridXOffset(), oy = image.getTileGridYOffset();
         int tx0 = Math.floorDiv(rect.x - ox, tw), tx1 = Math.floorDiv(rect.x + rect.width - 1 - ox, tw);
@@ -39,15 +39,57 @@ final class WindowSamples {
                 if (part.isEmpty()) {
                     continue;
                 }
-                for (int i = 0; i < bands.length; i++) {
-                    copy(tile, part, bands[i], dst[i], rect);
+                if (!copyInterleaved(tile, part, bands, dst, rect)) {
+                    for (int i = 0; i < bands.length; i++) {
+                        copy(tile, part, bands[i], dst[i], rect);
+                    }
                 }
             }
         }
     }
 
+    /**
+     * All {@code bands} in one pass over the pixels when they share one bank of 8- or 16-bit samples (the
+     * pixel-interleaved layout of most multi-band GeoTIFFs): band by band, every pass would read the whole
+     * interleaved tile again. Returns false (nothing copied) for other layouts.
+     */
+    private static boolean copyInterleaved(Raster tile, Rectangle part, int[] bands, float[][] dst, Rectangle rect) {
+        if (bands.length < 2 || !(tile.getSampleModel() instanceof ComponentSampleModel sm)) {
+            return false;
+        }
+        DataBuffer db = tile.getDataBuffer();
+        boolean ushort = db instanceof DataBufferUShort;
+        if (!ushort && !(db instanceof DataBufferByte)) {
+            return false;
+        }
+        int bank = sm.getBankIndices()[bands[0]];
+        int nb = bands.length;
+        int[] offset = new int[nb];
+        for (int i = 0; i < nb; i++) {
+            if (sm.getBankIndices()[bands[i]] != bank) {
+                return false;
+            }
+            offset[i] = sm.getBandOffsets()[bands[i]];
+        }
+        short[] shorts = ushort ? ((DataBufferUShort) db).getData(bank) : null;
+        byte[] bytes = ushort ? null : ((DataBufferByte) db).getData(bank);
+        int ps = sm.getPixelStride(), ss = sm.getScanlineStride();
+        int s0 = db.getOffsets()[bank] + (part.y - tile.getSampleModelTranslateY()) * ss
+                + (part.x - tile.getSampleModelTranslateX()) * ps;
+        int d0 = (part.y - rect.y) * rect.width + (part.x - rect.x);
+        for (int y = 0; y < part.height; y++) {
+            int s = s0 + y * ss, d = d0 + y * rect.width, end = d + part.width;
+            for (; d < end; d++, s += ps) {
+                for (int i = 0; i < nb; i++) {
+                    dst[i][d] = ushort ? shorts[s + offset[i]] & 0xFFFF : bytes[s + offset[i]] & 0xFF;
+                }
+            }
+        }
+        return true;
+    }
+
     /** Band {@code band} of {@code part} (inside {@code tile}) into {@code dst}, laid out on {@code rect}. */
-    private static void copy(Raster tile, Rectangle part, int band, float[] dst, Rectangle rect) {
+    static void copy(Raster tile, Rectangle part, int band, float[] dst, Rectangle rect) {
         int w = part.width;
         int d0 = (part.y - rect.y) * rect.width + (part.x - rect.x);
         if (!(tile.getSampleModel() instanceof ComponentSampleModel sm)) {
