@@ -2,7 +2,6 @@ package org.eo2sar.core;
 
 import java.awt.Rectangle;
 import java.awt.geom.Point2D;
-import java.awt.image.Raster;
 import java.awt.image.RenderedImage;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -15,6 +14,7 @@ import org.apache.sis.measure.Units;
 import org.eo2sar.core.model.ModelCard;
 import org.eo2sar.core.raster.Georeferencing;
 import org.eo2sar.core.raster.RasterDataType;
+import org.eo2sar.core.raster.WindowSamples;
 import org.opengis.referencing.crs.GeographicCRS;
 
 /**
@@ -148,16 +148,16 @@ public final class InputCheck {
         int step = w == WINDOW && h == WINDOW ? STEP : 1; // small images: every pixel
         double[] all = new double[GRID * GRID * w * h];
         int n = 0;
-        double[] buf = new double[w * h];
+        float[][] buf = new float[1][w * h];
         for (int gy = 0; gy < GRID; gy++) {
             for (int gx = 0; gx < GRID; gx++) {
                 int x = image.getMinX() + (image.getWidth() - w) * gx / (GRID - 1);
                 int y = image.getMinY() + (image.getHeight() - h) * gy / (GRID - 1);
-                Raster r = image.getData(new Rectangle(x, y, w, h));
-                r.getSamples(x, y, w, h, band, buf);
+                // straight from the source tiles: getData would copy the window through an int[] first
+                WindowSamples.read(image, new Rectangle(x, y, w, h), new int[] {band}, buf);
                 for (int yy = 0; yy < h; yy += step) {
                     for (int xx = 0; xx < w; xx += step) {
-                        double d = buf[yy * w + xx];
+                        double d = buf[0][yy * w + xx];
                         if (Double.isFinite(d) && (nodata.isEmpty() || d != nodata.getAsDouble())) {
                             all[n++] = d;
                         }

@@ -245,11 +245,11 @@ public final class TranslatedImage implements RenderedImage, AutoCloseable {
     /**
      * How many batches the workers may run ahead of the one last asked for: about a row of tiles, so that
      * while the consumer is busy with a finished row (a COG writer cutting blocks and overviews) the workers
-     * go on with the next, capped at 16 MiB of finished cores.
+     * go on with the next, capped at 4 MiB of finished cores (16 float tiles of 256 px).
      */
     private static int prefetchDepth(TilePlan plan, int outBands, int batchSize, int workers) {
         long batchBytes = (long) batchSize * plan.tileSize() * plan.tileSize() * outBands * Float.BYTES;
-        long cap = Math.max(1, (16L << 20) / batchBytes);
+        long cap = Math.max(1, (4L << 20) / batchBytes);
         long row = (plan.cols() + batchSize - 1) / batchSize + workers;
         return (int) Math.max(workers, Math.min(row, cap));
     }
