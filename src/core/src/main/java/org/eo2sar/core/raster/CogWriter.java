@@ -69,6 +69,8 @@ final class CogWriter {
      * 256 KiB for a float block; allocating them anew for every block was a third of the pipeline's garbage).
      */
     private final ThreadLocal<byte[][]> scratch = new ThreadLocal<>();
+    /** Per thread computing overviews: the powers of a top and a bottom parent row. */
+    private final ThreadLocal<double[][]> powerRows = new ThreadLocal<>();
     /** Blocks whose compression has finished, for the next {@link Level#block} (at most those in flight). */
     private final ConcurrentLinkedQueue<float[][]> freeBlocks = new ConcurrentLinkedQueue<>();
 
@@ -125,9 +127,6 @@ final class CogWriter {
         int rows;          // rows held in the strip
         int firstRow;      // level row of strip row 0
         Level child;
-        /** Scratch for {@link #addHalf}: powers of a top and a bottom parent row. */
-        double[] topPower;
-        double[] bottomPower;
         /** Spool offset and compressed size of each block, row-major. */
         final long[] spoolOffset;
         final int[] size;
@@ -152,7 +151,7 @@ final class CogWriter {
                     spool.submit(this, by * blocksX + bx, block(bx, n));
                 }
                 if (child != null) {
-                    child.addHalf(this, n);
+                    child.addHalf(this, n, spool.pool, spool.threads);
                     child.drain(spool, false);
                 }
                 for (float[] s : strip) {
@@ -181,18 +180,49 @@ final class CogWriter {
             return out;
         }
 
-        /** Appends the 2x2 power means of the parent's first {@code n} strip rows (edge pixels without a pair alone). */
-        void addHalf(Level parent, int n) {
+        /**
+         * Appends the 2x2 power means of the parent's first {@code n} strip rows (edge pixels without a pair
+         * alone). The output rows are independent, so a wide level is cut into one run of rows per core, on
+         * the pool and on this thread: otherwise the power means make the writer's thread the one that caps
+         * the pipeline once inference is cheap.
+         */
+        void addHalf(Level parent, int n, ExecutorService pool, int threads) throws IOException {
             int out = (n + 1) / 2;
-            int pw = parent.width;
-            if (topPower == null) {
-                topPower = new double[pw + 1];
-                bottomPower = new double[pw + 1];
+            // below ~32K pixels a task costs more than it saves (the 700 px wide test image of CogWriterTest is above)
+            int chunks = (long) out * width < (1 << 15) ? 1 : Math.min(threads, out);
+            int per = (out + chunks - 1) / chunks;
+            List<Future<?>> others = new ArrayList<>();
+            for (int r0 = per; r0 < out; r0 += per) {
+                int from = r0, to = Math.min(out, r0 + per);
+                others.add(pool.submit(() -> halfRows(parent, n, from, to)));
             }
+            halfRows(parent, n, 0, Math.min(out, per));
+            for (Future<?> f : others) {
+                try {
+                    f.get();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IOException("interrupted while computing overviews", e);
+                } catch (ExecutionException e) {
+                    throw new IOException("computing overviews failed: " + e.getCause(), e.getCause());
+                }
+            }
+            rows += out;
+        }
+
+        /** Output rows [r0, r1) of {@link #addHalf}, after the {@code rows} already held. */
+        private void halfRows(Level parent, int n, int r0, int r1) {
+            int pw = parent.width;
+            double[][] pair = powerRows.get();
+            if (pair == null || pair[0].length < pw + 1) {
+                pair = new double[][] {new double[pw + 1], new double[pw + 1]};
+                powerRows.set(pair);
+            }
+            double[] topPower = pair[0], bottomPower = pair[1];
             for (int b = 0; b < bands; b++) {
                 float[] p = parent.strip[b];
                 float[] s = strip[b];
-                for (int r = 0; r < out; r++) {
+                for (int r = r0; r < r1; r++) {
                     // linear power of the two parent rows, once per parent pixel; NaN = nodata, also past the
                     // right edge and below the last row, so the loop below needs no edge cases
                     powers(p, 2 * r * pw, pw, topPower);
@@ -212,7 +242,6 @@ final class CogWriter {
                     }
                 }
             }
-            rows += out;
         }
 
         /** {@code dst[i]} = power of {@code src[from + i]} (NaN for nodata) for i < w, and NaN at {@code dst[w]}. */
@@ -243,7 +272,9 @@ final class CogWriter {
     /** Blocks compressed on a pool and appended to the spool file in submission order. */
     private final class Spool implements AutoCloseable {
         final FileChannel channel;
+        /** Compresses blocks and computes overview rows, off the thread that pulls the tiles. */
         final ExecutorService pool;
+        final int threads;
         final int maxInFlight;
         final ArrayDeque<Pending> pending = new ArrayDeque<>();
         long end;
@@ -254,11 +285,11 @@ final class CogWriter {
         Spool(Path file) throws IOException {
             channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
                     StandardOpenOption.READ, StandardOpenOption.DELETE_ON_CLOSE);
-            int threads = Runtime.getRuntime().availableProcessors();
+            threads = Runtime.getRuntime().availableProcessors();
             int id = POOL_ID.incrementAndGet();
             AtomicInteger n = new AtomicInteger();
             pool = Executors.newFixedThreadPool(threads, r -> {
-                Thread t = new Thread(r, "eo2sar-cog-" + id + "-deflate-" + n.incrementAndGet());
+                Thread t = new Thread(r, "eo2sar-cog-" + id + "-" + n.incrementAndGet());
                 t.setDaemon(true);
                 return t;
             });
