@@ -77,8 +77,9 @@ public final class FileTranslation {
                     info.alphaBand().orElse(-1));
             int[] bands = Translator.bands(info.bandCount(), options.alphaBand(), request.bands(), generator.card());
             InputCheck.check(generator.card(), raster.image(), bands, info.dataType(), info.nodata(), info.georef()).ifPresent(progress::warn);
-            // float32 dB speckle barely compresses past Deflate's entropy coding: level 1 makes files 0.3 % larger
-            // than level 6 for 60 % of its CPU; uint8 codes (predictor 2) are 15 % larger at 1, so keep 6 there
+            // float32 dB barely compresses past Deflate's entropy coding: level 1 where string matching is tried
+            // at all (the writer uses Huffman coding alone on blocks without repeats); uint8 codes (predictor 2)
+            // are 15 % larger at 1, so they keep 6 (docs/decisions.md, 18)
             WriteOptions write = (request.outputType() == OutputType.UINT8
                     ? WriteOptions.defaults().withNodata(0) : WriteOptions.defaults().withDeflateLevel(1))
                     .withMetadata(outputMetadata(generator, request)).withLayout(WriteOptions.Layout.COG)
