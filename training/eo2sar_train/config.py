@@ -34,6 +34,8 @@ class LossConfig:
     lambda_identity: float = 0.5      # times lambda_cycle, as in CycleGAN
     lambda_l1: float = 100.0          # pix2pix reconstruction weight
     l1_max_shift: int = 0             # pix2pix: L1 with each chip's best shift of the SAR within +-this (px)
+    #: with l1_max_shift: the chip's crop cut into this many x this many regions, each with its own best shift
+    l1_shift_cells: int = 1
     #: pix2pix: L1 weight of the EO's water pixels (losses.dark_nir_water; needs a nir input band), 1 = none.
     #: Taken from the input, not the SAR, so it emphasises water without moving the per-pixel optimum.
     l1_water_weight: float = 1.0
@@ -105,6 +107,10 @@ class TrainConfig:
         if self.method == "pairloss" and self.model.generator.kind != "resnet":
             raise ValueError(f"the pair loss compares the first blocks of a ResNet generator; "
                              f"model.generator.kind={self.model.generator.kind!r} has none (use resnet, or method=pix2pix)")
+        if self.loss.l1_shift_cells != 1:
+            if self.loss.l1_shift_cells < 1 or self.loss.l1_max_shift <= 0 or self.method != "pix2pix":
+                raise ValueError(f"loss.l1_shift_cells ({self.loss.l1_shift_cells}) must be >= 1 and needs method=pix2pix "
+                                 f"with loss.l1_max_shift > 0 (got {self.method!r}, {self.loss.l1_max_shift})")
         if self.loss.l1_water_weight != 1.0:
             if self.method != "pix2pix":
                 raise ValueError(f"loss.l1_water_weight weights the pix2pix L1; method={self.method!r} has none")

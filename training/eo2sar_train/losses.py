@@ -35,7 +35,7 @@ def dark_nir_water(nir: torch.Tensor) -> torch.Tensor:
 
 
 def shift_tolerant_l1(fake: torch.Tensor, real: torch.Tensor, max_shift: int,
-                      weight: torch.Tensor | None = None) -> torch.Tensor:
+                      weight: torch.Tensor | None = None, cells: int = 1) -> torch.Tensor:
     """Pix2Pix's L1 with each sample's best integer shift of ``real`` within +-``max_shift`` px.
 
     Paired EO/SAR chips are co-registered only to a pixel or two; plain L1 then rewards a blurred,
@@ -45,19 +45,24 @@ def shift_tolerant_l1(fake: torch.Tensor, real: torch.Tensor, max_shift: int,
 
     ``weight`` [B,1,H,W] (on the grid of ``fake``, i.e. of the EO) weights each pixel's error; each
     sample's weighted mean is taken, so a weight of ones is the unweighted loss.
+
+    ``cells`` > 1 cuts the crop into ``cells`` x ``cells`` regions that each take their own best shift:
+    a registration error that varies across the chip (non-rigid) is then forgiven too.
     """
     if max_shift <= 0 and weight is None:
         return l1(fake, real)
+    if cells < 1:
+        raise ValueError(f"cells must be >= 1, got {cells}")
     m = max(max_shift, 0)
     h, w = fake.shape[-2:]
     core = fake[..., m:h - m, m:w - m].float()
     wcore = None if weight is None else weight[..., m:h - m, m:w - m].float()
 
-    def err(d: torch.Tensor) -> torch.Tensor:
-        d = d.abs()
+    def err(d: torch.Tensor) -> torch.Tensor:  # [B, cells, cells]: the (weighted) mean error of each region
+        d = d.abs().mean(dim=1, keepdim=True)
         if wcore is None:
-            return d.mean(dim=(1, 2, 3))
-        return (d * wcore).mean(dim=(1, 2, 3)) / wcore.mean(dim=(1, 2, 3))
+            return F.adaptive_avg_pool2d(d, cells)[:, 0]
+        return (F.adaptive_avg_pool2d(d * wcore, cells) / F.adaptive_avg_pool2d(wcore, cells))[:, 0]
 
     per_shift = [err(core - real[..., m + dy:h - m + dy, m + dx:w - m + dx].float())
                  for dy in range(-m, m + 1) for dx in range(-m, m + 1)]

@@ -164,7 +164,8 @@ class Trainer:
                 fake_y = m["G"](x)
                 with ddp.no_sync(m["D_Y"]):
                     losses["G_gan"] = lsgan_loss(m["D_Y"](torch.cat([x, fake_y], 1)), True)
-                losses["l1"] = self.cfg.loss.lambda_l1 * shift_tolerant_l1(fake_y, y, cfg.l1_max_shift, self._l1_weight(x))
+                losses["l1"] = self.cfg.loss.lambda_l1 * shift_tolerant_l1(
+                    fake_y, y, cfg.l1_max_shift, self._l1_weight(x), cfg.l1_shift_cells)
         loss_g = sum(losses.values())
         loss_g.backward()
         self.opt_g.step()

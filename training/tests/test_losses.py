@@ -131,6 +131,22 @@ def test_shift_tolerant_l1_forgives_the_registration_error_and_nothing_else() ->
     assert torch.equal(shift_tolerant_l1(shifted, y, 0), l1(shifted, y))
 
 
+def test_shift_cells_forgive_a_registration_error_that_varies_across_the_chip() -> None:
+    from eo2sar_train.losses import shift_tolerant_l1
+
+    torch.manual_seed(0)
+    y = torch.randn(2, 1, 40, 40)
+    fake = torch.cat([torch.roll(y, 1, 3)[..., :20, :], torch.roll(y, -1, 3)[..., 20:, :]], 2)  # top +1 px, bottom -1 px
+    one = float(shift_tolerant_l1(fake, y, 2))
+    two = float(shift_tolerant_l1(fake, y, 2, cells=2))
+    assert one > 0.5                     # no single shift fits both halves
+    assert two == pytest.approx(0.0, abs=1e-6)
+    assert float(shift_tolerant_l1(fake, y, 2, cells=1)) == pytest.approx(one)
+    assert float(shift_tolerant_l1(y + 0.25, y, 2, cells=3)) == pytest.approx(0.25, rel=1e-5)  # still no level error forgiven
+    with pytest.raises(ValueError, match="cells"):
+        shift_tolerant_l1(fake, y, 2, cells=0)
+
+
 def test_water_weight_emphasises_the_dark_nir_pixels_only() -> None:
     from eo2sar_train.losses import dark_nir_water, shift_tolerant_l1
 

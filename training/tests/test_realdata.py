@@ -106,6 +106,9 @@ def test_water_weighted_l1_finds_realevals_water_and_trains(index, tmp_path):
                                "in_channels=3"])
     with pytest.raises(ValueError, match="weights the pix2pix L1"):
         load_config(real_cfg, ["loss.l1_water_weight=4"])          # the YAML's method is pairloss
+    with pytest.raises(ValueError, match="l1_shift_cells"):
+        load_config(real_cfg, ["method=pix2pix", "loss.l1_shift_cells=3"])  # cells without a shift to choose
+    assert load_config(real_cfg, ["method=pix2pix", "loss.l1_max_shift=2", "loss.l1_shift_cells=3"]).loss.l1_shift_cells == 3
 
 
 @pytest.mark.parametrize("mode", ["integer", "subpixel", "constant", "field"])
