@@ -449,6 +449,7 @@ final class CogWriter {
         int minX = image.getMinX();
         int minY = image.getMinY();
         var bounds = new Rectangle(minX, minY, image.getWidth(), image.getHeight());
+        int[] allBands = java.util.stream.IntStream.range(0, bands).toArray();
         for (int ty = image.getMinTileY(); ty < image.getMinTileY() + image.getNumYTiles(); ty++) {
             int rowTop = Integer.MAX_VALUE;
             int rowBottom = Integer.MIN_VALUE;
@@ -462,9 +463,7 @@ final class CogWriter {
                 rowBottom = Math.max(rowBottom, r.y + r.height);
                 // straight into the strip: rows of the strip's width, starting at the strip's first row
                 var stripRect = new Rectangle(minX, minY + full.firstRow, full.width, full.strip[0].length / full.width);
-                for (int b = 0; b < bands; b++) {
-                    WindowSamples.copy(tile, r, b, full.strip[b], stripRect);
-                }
+                WindowSamples.copy(tile, r, allBands, full.strip, stripRect);
             }
             if (rowBottom > rowTop) {
                 full.rows = rowBottom - minY - full.firstRow;

@@ -39,11 +39,19 @@ public final class WindowSamples {
                 if (part.isEmpty()) {
                     continue;
                 }
-                if (!copyInterleaved(tile, part, bands, dst, rect)) {
-                    for (int i = 0; i < bands.length; i++) {
-                        copy(tile, part, bands[i], dst[i], rect);
-                    }
-                }
+                copy(tile, part, bands, dst, rect);
+            }
+        }
+    }
+
+    /**
+     * Bands {@code bands} of {@code part} (inside {@code tile}) into {@code dst[i]}, laid out on {@code rect}:
+     * in one pass when the layout allows it, else band by band.
+     */
+    static void copy(Raster tile, Rectangle part, int[] bands, float[][] dst, Rectangle rect) {
+        if (!copyInterleaved(tile, part, bands, dst, rect)) {
+            for (int i = 0; i < bands.length; i++) {
+                copy(tile, part, bands[i], dst[i], rect);
             }
         }
     }
@@ -89,7 +97,7 @@ public final class WindowSamples {
     }
 
     /** Band {@code band} of {@code part} (inside {@code tile}) into {@code dst}, laid out on {@code rect}. */
-    static void copy(Raster tile, Rectangle part, int band, float[] dst, Rectangle rect) {
+    private static void copy(Raster tile, Rectangle part, int band, float[] dst, Rectangle rect) {
         int w = part.width;
         int d0 = (part.y - rect.y) * rect.width + (part.x - rect.x);
         if (!(tile.getSampleModel() instanceof ComponentSampleModel sm)) {
