@@ -6,8 +6,10 @@ import java.awt.image.RenderedImage;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
+import java.util.Arrays;
 import java.util.List;
 import java.util.OptionalDouble;
+import java.util.stream.IntStream;
 import org.eo2sar.core.Eo2SarException;
 import org.eo2sar.core.model.OnnxGenerator;
 import org.eo2sar.core.raster.WindowSamples;
@@ -32,6 +34,8 @@ final class TileEngine {
     private final boolean hasNodata;
     /** Source band whose 0 is nodata (RGBA alpha), -1 = none. */
     private final int alphaBand;
+    /** The model's bands, then the alpha band if any: read together in one pass over the source tiles. */
+    private final int[] readBands;
     private final float nodata;
     /** Floating-point samples can be NaN (masked); integer ones never are. */
     private final boolean floatSource;
@@ -46,6 +50,8 @@ final class TileEngine {
         this.plan = plan;
         this.generator = generator;
         this.bands = bands.clone();
+        this.readBands = alphaBand >= 0 ? IntStream.concat(Arrays.stream(bands), IntStream.of(alphaBand)).toArray()
+                : this.bands;
         this.inScale = floats(generator.card().inputScale());
         this.inOffset = floats(generator.card().inputOffset());
         this.outScale = floats(generator.card().outputScale());
@@ -72,8 +78,8 @@ final class TileEngine {
         /** Per slot: whether its mask has any pixel set (else the mask is not even filled). */
         final boolean[] masked;
         final float[] row;
+        /** Per read band ({@link #readBands}): the window's raw, then (model bands) normalised samples. */
         float[][] samples = new float[0][];
-        float[] alpha = new float[0];
 
         Buffers() {
             int ws = plan.windowSize();
@@ -136,16 +142,10 @@ final class TileEngine {
         int rw = x1 - x0 + 1, rh = y1 - y0 + 1;
         Rectangle src = new Rectangle(image.getMinX() + x0, image.getMinY() + y0, rw, rh);
         int nb = bands.length;
-        if (buf.samples.length != nb || buf.samples[0].length < rw * rh) {
-            buf.samples = new float[nb][rw * rh];
+        if (buf.samples.length != readBands.length || buf.samples[0].length < rw * rh) {
+            buf.samples = new float[readBands.length][rw * rh];
         }
-        WindowSamples.read(image, src, bands, buf.samples);
-        if (alphaBand >= 0) {
-            if (buf.alpha.length < rw * rh) {
-                buf.alpha = new float[rw * rh];
-            }
-            WindowSamples.read(image, src, new int[] {alphaBand}, new float[][] {buf.alpha});
-        }
+        WindowSamples.read(image, src, readBands, buf.samples);
         // the mask is computed on the raw samples, before they are normalised in place below
         boolean[] mask = buf.nodataMasks[slot];
         buf.masked[slot] = (hasNodata || alphaBand >= 0 || floatSource) && mask(buf, mask, xs, ys, x0, y0, rw);
@@ -211,7 +211,7 @@ final class TileEngine {
                     nan |= Float.isNaN(v);
                     allNodata &= v == nodata;
                 }
-                boolean m = allNodata || nan || alphaBand >= 0 && buf.alpha[s] == 0;
+                boolean m = allNodata || nan || alphaBand >= 0 && buf.samples[nb][s] == 0;
                 mask[y * ws + x] = m;
                 any |= m;
             }
