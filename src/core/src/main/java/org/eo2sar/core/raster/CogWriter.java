@@ -42,7 +42,7 @@ import java.util.zip.Deflater;
  * Deflate-compressed on a pool of all cores (off the threads that compute the tiles) and spooled in
  * order to a temporary file beside the output; the final file is then assembled from the spool.
  * Uncompressed blocks have known sizes, so their layout is fixed before the first tile: they go
- * straight to their place in the output (copying a spool cost a second of a 341 MB file).
+ * straight to their place in the output, which is then neither spooled nor copied (half the disk).
  * Memory: (block + tile height) x width x bands x 4 bytes for the full resolution and 1.5 blocks x
  * width x bands x 4 bytes for all overviews together (their widths halve), e.g. 56 MB for a 16384 px
  * wide single-band float32 raster with 196 px tiles.
