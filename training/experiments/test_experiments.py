@@ -162,8 +162,12 @@ def test_shipped_real_models_cards_and_tile_invariance(name: str, bands: list[st
     card = ModelCard.from_metadata({p.key: p.value for p in onnx.load(str(path)).metadata_props})
     assert card.name == name and card.input_bands == bands and card.output_bands == ["VV"]
     assert card.tile_invariant and card.gsd == 10
-    # dB = y * 22.5 - 12.5: the model range is -35..+10 dB (issue 9: wider than -25..0)
-    assert card.output_scale == [22.5] and card.output_offset == [-12.5]
+    # dB = y * 22.5 - 12.5 + the level set on the training split: a -35..+10 dB network range (issue 9: wider than
+    # -25..0), moved by under 2 dB
+    level = card.training["level_offset_db"]
+    assert card.output_scale == [22.5] and abs(level) < 2
+    assert card.output_offset[0] == pytest.approx(-12.5 + level, abs=1e-3)
+    assert f"({level:+.2f} dB)" in card.description
     assert card.input_range is not None and all(lo < hi for lo, hi in card.input_range)
     ev = card.training["eval"]
     assert ev["metrics"]["r_ml"] > ev["baselines"]["linreg"]["r_ml"]  # the issue's bar, recorded in the card
@@ -271,3 +275,19 @@ def test_feature_scale_follows_the_learnt_norm_scale(tmp_path: Path) -> None:
     cfg = GeneratorConfig(kind="resnet", ngf=8, n_blocks=2, norm="instance-noaffine")
     g, f = build_generator(cfg, 4, 1), build_generator(cfg, 1, 4)
     assert math.isnan(run("c")["gamma_g"])
+
+
+def test_ship_real_level_offset_matches_the_multilooked_medians() -> None:
+    """The export's level: the offset that makes the multilooked output's training median the real VV's."""
+    sys.path.insert(0, str(HERE / "real"))
+    from ship_real import level_offset
+
+    rng = np.random.default_rng(0)
+    # speckled real VV around -9 dB (exponential intensity, ENL 1): multilooking raises its dB median over the raw one
+    real = [10 * np.log10(rng.exponential(10 ** -0.9, (1, 40, 40))) for _ in range(3)]
+    train = [(np.zeros((4, 40, 40), np.float32), r.astype(np.float32)) for r in real]
+    offset = level_offset(lambda eo: np.full(eo.shape[1:], -12.0, np.float32), train)
+    from eo2sar_train.realeval import multilook_db
+    expected = float(np.median(np.concatenate([multilook_db(r[0]).ravel() for r in real]))) + 12.0
+    assert offset == pytest.approx(expected, abs=1e-4)
+    assert 2.0 < offset < 4.0   # about -9.5 dB multilooked against the constant -12
