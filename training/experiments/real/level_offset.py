@@ -2,8 +2,9 @@
 
     PYTHONPATH=training .venv/bin/python training/experiments/real/level_offset.py sample-data/models/eo2sar-default.onnx
 
-The offset is the median of the 5x5-multilooked real VV minus that of the model's multilooked output over the
-training patches. The script also prints the spread (std of the multilooked dB) of both, which says whether a stretch
+The offset is the one the export applies (``ship_real.level_offset``): the median of the 5x5-multilooked real VV
+minus that of the model's multilooked output over the training patches; run on a shipped (calibrated) model it is
+about 0. The script also prints the spread (std of the multilooked dB) of both, which says whether a stretch
 would be warranted as well. It then scores the model as shipped and with the offset added (realeval's metrics).
 Adding a constant leaves r and the water-land contrast unchanged by construction; PSNR, W1 and the per-class
 medians show whether the level was off.
@@ -11,11 +12,15 @@ medians show whether the level was off.
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 import numpy as np
 
 from eo2sar_train import realdata, realeval
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from ship_real import level_offset  # noqa: E402
 
 COLUMNS = ("model", "r_ml", "r_ml_min", "psnr_ml", "w1_db", "enl", "checker", "water_land_db")
 
@@ -27,11 +32,11 @@ def main() -> None:
     predict, _ = realeval.model_predictor(a.model)
     index = realdata.load_index()
     split = {s: [(r, *realdata.load_pair(r)) for r in index if r["split"] == s] for s in ("train", "test")}
-    gen = np.concatenate([realeval.multilook_db(predict(eo)).ravel() for _, eo, _ in split["train"]])
-    real = np.concatenate([realeval.multilook_db(sar[0]).ravel() for _, _, sar in split["train"]])
-    offset = float(np.median(real) - np.median(gen))
-    print(f"training split, multilooked: median real {np.median(real):.2f} dB, generated {np.median(gen):.2f} dB "
-          f"-> offset {offset:+.2f} dB; std real {real.std():.2f}, generated {gen.std():.2f} dB")
+    train = [(eo, sar) for _, eo, sar in split["train"]]
+    offset = level_offset(predict, train)   # what the export applies (ship_real.py)
+    gen = np.concatenate([realeval.multilook_db(predict(eo)).ravel() for eo, _ in train])
+    real = np.concatenate([realeval.multilook_db(sar[0]).ravel() for _, sar in train])
+    print(f"training split, multilooked: offset {offset:+.2f} dB; std real {real.std():.2f}, generated {gen.std():.2f} dB")
     rows = realeval.evaluate({a.model.name: predict,
                               f"{a.model.name} {offset:+.2f} dB": lambda eo: predict(eo) + np.float32(offset)},
                              split["test"])
