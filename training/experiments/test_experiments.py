@@ -280,13 +280,13 @@ def test_feature_scale_follows_the_learnt_norm_scale(tmp_path: Path) -> None:
 def test_ship_real_level_offset_matches_the_multilooked_medians() -> None:
     """The export's level: the offset that makes the multilooked output's training median the real VV's."""
     sys.path.insert(0, str(HERE / "real"))
-    from ship_real import level_offset
+    from ship_real import level_offset, multilooked
 
     rng = np.random.default_rng(0)
     # speckled real VV around -9 dB (exponential intensity, ENL 1): multilooking raises its dB median over the raw one
     real = [10 * np.log10(rng.exponential(10 ** -0.9, (1, 40, 40))) for _ in range(3)]
     train = [(np.zeros((4, 40, 40), np.float32), r.astype(np.float32)) for r in real]
-    offset = level_offset(lambda eo: np.full(eo.shape[1:], -12.0, np.float32), train)
+    offset = level_offset(*multilooked(lambda eo: np.full(eo.shape[1:], -12.0, np.float32), train))
     from eo2sar_train.realeval import multilook_db
     expected = float(np.median(np.concatenate([multilook_db(r[0]).ravel() for r in real]))) + 12.0
     assert offset == pytest.approx(expected, abs=1e-4)

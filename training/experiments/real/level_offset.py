@@ -20,7 +20,7 @@ import numpy as np
 from eo2sar_train import realdata, realeval
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from ship_real import level_offset  # noqa: E402
+from ship_real import level_offset, multilooked  # noqa: E402
 
 COLUMNS = ("model", "r_ml", "r_ml_min", "psnr_ml", "w1_db", "enl", "checker", "water_land_db")
 
@@ -32,10 +32,8 @@ def main() -> None:
     predict, _ = realeval.model_predictor(a.model)
     index = realdata.load_index()
     split = {s: [(r, *realdata.load_pair(r)) for r in index if r["split"] == s] for s in ("train", "test")}
-    train = [(eo, sar) for _, eo, sar in split["train"]]
-    offset = level_offset(predict, train)   # what the export applies (ship_real.py)
-    gen = np.concatenate([realeval.multilook_db(predict(eo)).ravel() for eo, _ in train])
-    real = np.concatenate([realeval.multilook_db(sar[0]).ravel() for _, sar in train])
+    gen, real = multilooked(predict, [(eo, sar) for _, eo, sar in split["train"]])
+    offset = level_offset(gen, real)   # what the export applies (ship_real.py)
     print(f"training split, multilooked: offset {offset:+.2f} dB; std real {real.std():.2f}, generated {gen.std():.2f} dB")
     rows = realeval.evaluate({a.model.name: predict,
                               f"{a.model.name} {offset:+.2f} dB": lambda eo: predict(eo) + np.float32(offset)},

@@ -65,10 +65,16 @@ def describe(name: str, rows: dict[str, dict[str, Any]], bands: Sequence[str], r
             f"terrain (no slope/look-angle input), cities and any imagery that is not Sentinel-2 L2A at 10 m.")
 
 
-def level_offset(predict: realeval.Predictor, train: Sequence[tuple[np.ndarray, np.ndarray]]) -> float:
-    """dB to add so that the median of the multilooked output over the training patches is the real VV's."""
+def multilooked(predict: realeval.Predictor,
+                train: Sequence[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.ndarray]:
+    """The 5x5-multilooked output and real VV (dB) of the training patches, pooled."""
     gen = np.concatenate([realeval.multilook_db(predict(eo)).ravel() for eo, _ in train])
     real = np.concatenate([realeval.multilook_db(sar[0]).ravel() for _, sar in train])
+    return gen, real
+
+
+def level_offset(gen: np.ndarray, real: np.ndarray) -> float:
+    """dB to add so that the median of the multilooked output (:func:`multilooked`) is the real VV's."""
     return float(np.median(real) - np.median(gen))
 
 
@@ -89,7 +95,7 @@ def calibrate_and_score(path: Path, fields: dict[str, Any], recipe: str, trainin
     index = realdata.load_index()
     train = [realdata.load_pair(r) for r in index if r["split"] == "train"]
     test = [(r, *realdata.load_pair(r)) for r in index if r["split"] == "test"]
-    offset = level_offset(realeval.model_predictor(path)[0], train)   # the card as exported (or as shipped)
+    offset = level_offset(*multilooked(realeval.model_predictor(path)[0], train))  # the card as exported (or shipped)
     fields["output_offset"] = [round(o + offset, 4) for o in fields["output_offset"]]
     training["level_offset_db"] = round(training.get("level_offset_db", 0.0) + offset, 4)
     write_card(path, ModelCard(**fields))
